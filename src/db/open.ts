@@ -1,0 +1,135 @@
+/**
+ * Opens Allot's one database: the embedded PGlite (default, persisted under the data directory)
+ * or a PostgreSQL server when DATABASE_URL is set. Same schema, same migrations, same SQL.
+ */
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { applyMigrations, type MigrationReport } from './migrate.js';
+import type { SqlRunner } from './sql-runner.js';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'pglite' | 'postgres';
+  migrations: MigrationReport;
+  /** Answers whether the database takes queries now (for /ready). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… to use a server; otherwise the embedded database. */
+  databaseUrl?: string;
+  /** Embedded only: where to persist. Omit for an in-memory database (tests). */
+  dataDir?: string;
+  /** Who holds the embedded data directory, shown to anyone refused by its lock. */
+  role?: string;
+  /** Lets tests count SQL statements by wrapping the driver adapter. */
+  wrapAdapter?: (factory: SqlDriverAdapterFactory) => SqlDriverAdapterFactory;
+  /** PostgreSQL only: per-statement time limit in milliseconds. */
+  statementTimeoutMs?: number;
+  poolSize?: number;
+}
+
+function pgliteRunner(pglite: PGlite): SqlRunner {
+  return {
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await pglite.query<Row>(sql, params)).rows;
+    },
+  };
+}
+
+function pgClientRunner(client: pg.Client): SqlRunner {
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params)).rows as Row[];
+    },
+  };
+}
+
+export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
+  const wrap = options.wrapAdapter ?? ((factory) => factory);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options, wrap);
+  return openPglite(options, wrap);
+}
+
+async function openPglite(options: OpenOptions, wrap: NonNullable<OpenOptions['wrapAdapter']>): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) lock = lockDataDir(options.dataDir, options.role ?? 'another Allot process');
+  try {
+    const pglite = options.dataDir ? new PGlite(path.join(options.dataDir, 'postgres')) : new PGlite();
+    await pglite.waitReady;
+    const migrations = await applyMigrations(pgliteRunner(pglite));
+    const prisma = new PrismaClient({ adapter: wrap(new PrismaPGlite(pglite)) });
+    return {
+      prisma,
+      kind: 'pglite',
+      migrations,
+      async ping() {
+        try {
+          await pglite.query('SELECT 1');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function openPostgres(
+  url: string,
+  options: OpenOptions,
+  wrap: NonNullable<OpenOptions['wrapAdapter']>,
+): Promise<Database> {
+  // Migrate on one dedicated connection: the advisory lock is per session.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let migrations: MigrationReport;
+  try {
+    migrations = await applyMigrations(pgClientRunner(client));
+  } finally {
+    await client.end();
+  }
+  const poolConfig: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10 };
+  if (options.statementTimeoutMs) poolConfig.options = `-c statement_timeout=${options.statementTimeoutMs}`;
+  const adapter = new PrismaPg(poolConfig);
+  const prisma = new PrismaClient({ adapter: wrap(adapter) });
+  return {
+    prisma,
+    kind: 'postgres',
+    migrations,
+    async ping() {
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}

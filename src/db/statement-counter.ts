@@ -1,0 +1,47 @@
+/**
+ * Counts the SQL statements Prisma sends, at the driver adapter (below Prisma, so one Prisma call
+ * that becomes several statements counts as several). Tests snapshot counts so an N+1 regression
+ * fails a test instead of slowing production.
+ */
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+
+export class StatementCounter {
+  statements: string[] = [];
+
+  get count(): number {
+    return this.statements.length;
+  }
+
+  reset(): void {
+    this.statements = [];
+  }
+
+  /** Wraps a driver adapter factory so every query on it (and on its transactions) is counted. */
+  wrap = (factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory => {
+    const counter = this;
+    const countQueries = <T extends SqlDriverAdapter | Transaction>(target: T): T =>
+      new Proxy(target, {
+        get(object, property, receiver) {
+          const value = Reflect.get(object, property, receiver);
+          if (property === 'queryRaw' || property === 'executeRaw') {
+            return (query: SqlQuery) => {
+              counter.statements.push(query.sql);
+              return (value as (q: SqlQuery) => Promise<unknown>).call(object, query);
+            };
+          }
+          if (property === 'startTransaction') {
+            return async (...args: unknown[]) =>
+              countQueries(await (value as (...a: unknown[]) => Promise<Transaction>).apply(object, args));
+          }
+          return typeof value === 'function' ? value.bind(object) : value;
+        },
+      });
+    return new Proxy(factory, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver);
+        if (property === 'connect') return async () => countQueries(await factory.connect());
+        return typeof value === 'function' ? value.bind(object) : value;
+      },
+    });
+  };
+}

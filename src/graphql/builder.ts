@@ -1,0 +1,67 @@
+/**
+ * The one Pothos builder. Plugins (order matters: errors wrap everything below them):
+ * - errors: mutations return `XSuccess | <typed errors>` unions;
+ * - prisma: object types backed by Prisma models, selections planned into few SQL statements;
+ * - relay: Node, global ids, cursor connections.
+ */
+import SchemaBuilder from '@pothos/core';
+import { GraphQLError } from 'graphql';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import { getDatamodel } from '../generated/pothos-types.js';
+import type PrismaTypes from '../generated/pothos-types.js';
+import type { Context } from './context.js';
+import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Refuses a page larger than the maximum instead of silently shortening it. */
+function maxPageSize(args: { first?: number | null; last?: number | null }): number {
+  const requested = Math.max(args.first ?? 0, args.last ?? 0);
+  if (requested > MAX_PAGE_SIZE) {
+    throw new GraphQLError(`A page holds at most ${MAX_PAGE_SIZE} items; asked for ${requested}. Page with "after".`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return MAX_PAGE_SIZE;
+}
+
+const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    Decimal: { Input: string; Output: string };
+    Date: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date };
+  };
+}>({
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  errors: {
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
+  prisma: {
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: maxPageSize,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: decodeGlobalId,
+    nodesOnConnection: true,
+  },
+});

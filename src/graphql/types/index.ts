@@ -1,0 +1,6 @@
+// Registers every type with the builder. One file per type; order does not matter.
+import './root.js';
+import './errors.js';
+import './enums.js';
+import './account.js';
+import './category.js';

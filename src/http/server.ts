@@ -1,0 +1,82 @@
+/**
+ * Node's HTTP server in front of yoga. It owns what must happen before GraphQL sees a request:
+ * the body-size limit (so a huge body is refused while streaming, before it is buffered whole),
+ * and the liveness / readiness probes, which answer without an API key.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Database } from '../db/open.js';
+import { createAllotYoga, type YogaOptions } from './yoga.js';
+
+export interface ServerOptions extends Omit<YogaOptions, 'db'> {
+  database: Database;
+  maxBodyBytes: number;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createHttpServer(options: ServerOptions): Server {
+  const yoga = createAllotYoga({ ...options, db: options.database.prisma });
+
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/ready') {
+        const ready = await options.database.ping();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+      }
+      let body: Buffer | undefined;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        try {
+          body = await readBody(req, options.maxBodyBytes);
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          res.setHeader('connection', 'close');
+          return sendJson(res, 413, {
+            errors: [
+              {
+                message: `Request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+                extensions: { code: 'PAYLOAD_TOO_LARGE' },
+              },
+            ],
+          });
+        }
+      }
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+        method: req.method,
+        headers,
+        body: body && body.length > 0 ? body : undefined,
+      });
+      res.statusCode = response.status;
+      response.headers.forEach((value, name) => res.setHeader(name, value));
+      if (!response.body) return res.end();
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+    } catch (error) {
+      console.error(error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Writes one changelog event per change, inside the caller's transaction, so a change and its
+ * record of who/when/what commit together. Money in `changes` is a decimal string.
+ */
+import type { ChangeAction, Prisma } from '../generated/prisma/client.js';
+import type { Tx } from './transaction.js';
+import type { Viewer } from './viewer.js';
+
+export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
+export type Changes = Record<string, FieldChange>;
+
+export interface ChangeRecord {
+  entityType: 'Account' | 'Category' | 'Entry' | 'Transfer' | 'Budget' | 'BudgetGroup' | 'Transaction' | 'BudgetTransaction' | 'Attachment';
+  entityId: string;
+  action: ChangeAction;
+  comment?: string;
+  changes?: Changes;
+}
+
+export async function recordChange(tx: Tx, viewer: Viewer, change: ChangeRecord): Promise<void> {
+  await tx.changelogEvent.create({
+    data: {
+      organizationId: viewer.organizationId,
+      userId: viewer.userId,
+      entityType: change.entityType,
+      entityId: change.entityId,
+      action: change.action,
+      comment: change.comment ?? null,
+      changes: (change.changes ?? {}) as Prisma.InputJsonValue,
+    },
+  });
+}
+
+/** The fields whose value differs between `before` and `after`, as { field: { from, to } }. */
+export function diffFields<T extends Record<string, Prisma.InputJsonValue | null>>(before: T, after: Partial<T>): Changes {
+  const changes: Changes = {};
+  for (const [field, to] of Object.entries(after)) {
+    if (to === undefined) continue;
+    const from = before[field] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to: to as Prisma.InputJsonValue | null };
+  }
+  return changes;
+}

@@ -18,7 +18,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /** Refuses a page larger than the maximum instead of silently shortening it. */
-function maxPageSize(args: { first?: number | null; last?: number | null }): number {
+export function maxPageSize(args: { first?: number | null; last?: number | null }): number {
   const requested = Math.max(args.first ?? 0, args.last ?? 0);
   if (requested > MAX_PAGE_SIZE) {
     throw new GraphQLError(`A page holds at most ${MAX_PAGE_SIZE} items; asked for ${requested}. Page with "after".`, {
@@ -27,6 +27,9 @@ function maxPageSize(args: { first?: number | null; last?: number | null }): num
   }
   return MAX_PAGE_SIZE;
 }
+
+/** Spread into every `prismaConnection` so an oversized page is refused, not truncated. */
+export const PAGING = { maxSize: maxPageSize, defaultSize: DEFAULT_PAGE_SIZE };
 
 const capitalize = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -54,7 +57,7 @@ export const builder = new SchemaBuilder<{
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
     defaultConnectionSize: DEFAULT_PAGE_SIZE,
-    maxConnectionSize: maxPageSize,
+    maxConnectionSize: MAX_PAGE_SIZE,
     onUnusedQuery: null,
   },
   relay: {

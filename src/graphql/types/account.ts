@@ -1,7 +1,7 @@
 import { AccountClosedError, AccountNotEmptyError, InvalidAmountError, UnknownCurrencyError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import { closeAccount, createAccount, updateAccount } from '../../services/accounts.js';
-import { builder } from '../builder.js';
+import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
 import { COMMON_ERRORS } from './errors.js';
 
@@ -36,6 +36,7 @@ builder.queryField('accounts', (t) =>
   t.prismaConnection({
     type: 'Account',
     cursor: 'id',
+    ...PAGING,
     args: { includeClosed: t.arg.boolean({ defaultValue: false, description: 'Also list closed accounts.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.account.findMany({

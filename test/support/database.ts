@@ -28,10 +28,11 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), wrapAdapter: statements.wrap, poolSize: 20 });
+  const closeConnections = database.close;
   return Object.assign(database, {
     statements,
     async close() {
-      await database.close();
+      await closeConnections();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
       await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

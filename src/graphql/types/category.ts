@@ -28,9 +28,11 @@ builder.prismaObjectFields('Category', (t) => ({
     parent: t.field({
       type: CategoryType,
       nullable: true,
-      select: { parentId: true },
-      resolve: async (category, _args, ctx): Promise<Category | null> =>
-        category.parentId ? ((await ctx.loaders.categoryTree()).get(category.parentId) ?? null) : null,
+      resolve: async (category, _args, ctx): Promise<Category | null> => {
+        const tree = await ctx.loaders.categoryTree();
+        const parentId = tree.get(category.id)?.parentId;
+        return parentId ? (tree.get(parentId) ?? null) : null;
+      },
     }),
     children: t.field({
       type: [CategoryType],

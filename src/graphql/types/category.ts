@@ -89,6 +89,7 @@ builder.mutationField('createCategory', (t) =>
         kind: input.kind,
         parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
       });
+      ctx.loaders.forgetCategoryTree();
       return { categoryId: category.id };
     },
   }),
@@ -114,6 +115,7 @@ builder.mutationField('updateCategory', (t) =>
         title: input.title,
         parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
       });
+      ctx.loaders.forgetCategoryTree();
       return { categoryId: category.id };
     },
   }),
@@ -134,6 +136,7 @@ builder.mutationField('deleteCategory', (t) =>
     errors: { types: [...COMMON_ERRORS, CategoryHasChildrenError, CategoryInUseError] },
     resolve: async (_root, { input }, ctx) => {
       await deleteCategory(ctx.db, ctx.viewer, { id: decodeIdOf('Category', input.id, 'id') });
+      ctx.loaders.forgetCategoryTree();
       return { deletedId: input.id };
     },
   }),

@@ -72,11 +72,17 @@ export function createHttpServer(options: ServerOptions): Server {
       res.statusCode = response.status;
       response.headers.forEach((value, name) => res.setHeader(name, value));
       if (!response.body) return res.end();
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+      // Not Readable.fromWeb: yoga answers with @whatwg-node's ponyfilled ReadableStream, which
+      // fromWeb rejects (ERR_INVALID_ARG_TYPE), so every GraphQL response became a 500. Both the
+      // ponyfill and Node's own streams are async iterables.
+      Readable.from(response.body as unknown as AsyncIterable<Uint8Array>).pipe(res);
     } catch (error) {
       console.error(error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
+      if (!res.headersSent) {
+        // Drop yoga's headers (its content-length above all) before answering with our own body.
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      } else res.end();
     }
   });
 }

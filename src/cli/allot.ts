@@ -14,7 +14,7 @@
  */
 import { loadConfig } from '../config.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
-import { openDatabase } from '../db/open.js';
+import { openDatabase, type Database } from '../db/open.js';
 import { DomainError } from '../domain/errors.js';
 import { createApiKey, createOrganization, revokeApiKey } from '../services/organizations.js';
 
@@ -39,42 +39,66 @@ function option(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
-async function main(args: string[]): Promise<unknown> {
+type Run = (database: Database) => Promise<unknown>;
+
+/**
+ * Turns the arguments into the work to do, before any database is opened: a typo or `--help` is
+ * answered at once, even while the server holds the embedded data directory.
+ */
+function parseCommand(args: string[]): Run {
   const [group, command, ...rest] = args;
-  if (!group || group === 'help' || group === '--help') throw new UsageError(USAGE);
+  switch (`${group ?? ''} ${command ?? ''}`.trim()) {
+    case 'migrate':
+      return async (database) => database.migrations;
+    case 'org create': {
+      const name = rest[0];
+      if (!name) throw new UsageError('usage: allot org create "<name>"');
+      return async (database) => {
+        const { organization, apiKey } = await createOrganization(database.prisma, { name });
+        return { organizationId: organization.id, apiKey };
+      };
+    }
+    case 'org list':
+      return async (database) => {
+        const orgs = await database.prisma.organization.findMany({
+          orderBy: { createdAt: 'asc' },
+          include: { _count: { select: { apiKeys: true } } },
+        });
+        return orgs.map((o) => ({ id: o.id, name: o.name, isDemo: o.isDemo, createdAt: o.createdAt, keys: o._count.apiKeys }));
+      };
+    case 'key create': {
+      const organizationId = requireUuid(rest[0], 'organizationId');
+      const name = option(rest, '--name') ?? 'default';
+      return async (database) => {
+        const { apiKey, key } = await createApiKey(database.prisma, organizationId, name);
+        return { keyId: key.id, apiKey };
+      };
+    }
+    case 'key list': {
+      const organizationId = requireUuid(rest[0], 'organizationId');
+      return async (database) => {
+        const keys = await database.prisma.apiKey.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } });
+        return keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt }));
+      };
+    }
+    case 'key revoke': {
+      const keyId = requireUuid(rest[0], 'keyId');
+      return async (database) => {
+        const key = await revokeApiKey(database.prisma, keyId);
+        return { keyId: key.id, revokedAt: key.revokedAt };
+      };
+    }
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+async function main(args: string[]): Promise<unknown> {
+  const run = parseCommand(args);
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'the Allot CLI' });
-  const db = database.prisma;
   try {
-    switch (`${group} ${command ?? ''}`.trim()) {
-      case 'migrate':
-        return database.migrations;
-      case 'org create': {
-        if (!rest[0]) throw new UsageError('usage: allot org create "<name>"');
-        const { organization, apiKey } = await createOrganization(db, { name: rest[0] });
-        return { organizationId: organization.id, apiKey };
-      }
-      case 'org list': {
-        const orgs = await db.organization.findMany({ orderBy: { createdAt: 'asc' }, include: { _count: { select: { apiKeys: true } } } });
-        return orgs.map((o) => ({ id: o.id, name: o.name, isDemo: o.isDemo, createdAt: o.createdAt, keys: o._count.apiKeys }));
-      }
-      case 'key create': {
-        const organizationId = requireUuid(rest[0], 'organizationId');
-        const { apiKey, key } = await createApiKey(db, organizationId, option(rest, '--name') ?? 'default');
-        return { keyId: key.id, apiKey };
-      }
-      case 'key list': {
-        const organizationId = requireUuid(rest[0], 'organizationId');
-        const keys = await db.apiKey.findMany({ where: { organizationId }, orderBy: { createdAt: 'asc' } });
-        return keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.createdAt, revokedAt: k.revokedAt }));
-      }
-      case 'key revoke': {
-        const key = await revokeApiKey(db, requireUuid(rest[0], 'keyId'));
-        return { keyId: key.id, revokedAt: key.revokedAt };
-      }
-      default:
-        throw new UsageError(USAGE);
-    }
+    return await run(database);
   } finally {
     await database.close();
   }

@@ -29,18 +29,29 @@ export interface DataDirLock {
   release(): void;
 }
 
+/**
+ * The locks this process holds now (lock path → role). A lock file naming our own pid is stale
+ * when we do not hold it (a container restarted, and the new server got the old one's pid, often
+ * 1), but a second open of a directory this process already holds must be refused like any other.
+ */
+const heldHere = new Map<string, string>();
+
 export function lockDataDir(dataDir: string, role: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
-  const lockPath = path.join(dataDir, 'allot.lock');
+  const lockPath = path.resolve(dataDir, 'allot.lock');
+  const holder = heldHere.get(lockPath);
+  if (holder !== undefined) throw new DataDirInUseError(dataDir, process.pid, holder);
   const content = JSON.stringify({ pid: process.pid, role, since: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockPath, content, { flag: 'wx' });
+      heldHere.set(lockPath, role);
       let released = false;
       return {
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(lockPath);
           try {
             unlinkSync(lockPath);
           } catch {

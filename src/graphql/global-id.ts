@@ -23,10 +23,22 @@ function parse(globalId: string): { typename: string; id: string } | undefined {
   return { typename, id: id.toLowerCase() };
 }
 
+let nodeTypes: ReadonlySet<string> | undefined;
+
+/**
+ * Told once the schema is built (schema.ts) which object types implement Node. Without it, an id
+ * naming another type reached Pothos's node loader, which answered "Organization does not support
+ * loading by id" (leaking a type name) or, for a type that does not exist, crashed into a masked
+ * "Unexpected error.". We never issue such ids, so they are malformed.
+ */
+export function setNodeTypes(names: Iterable<string>): void {
+  nodeTypes = new Set(names);
+}
+
 /** Used by `node`/`nodes`: a malformed id is the caller's mistake, reported as BAD_USER_INPUT. */
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   const parsed = parse(globalId);
-  if (!parsed) throw new GraphQLError(`"${String(globalId).slice(0, 100)}" is not a valid id`, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (!parsed || (nodeTypes && !nodeTypes.has(parsed.typename))) throw new GraphQLError(`"${String(globalId).slice(0, 100)}" is not a valid id`, { extensions: { code: 'BAD_USER_INPUT' } });
   return parsed;
 }
 

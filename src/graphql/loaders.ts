@@ -11,6 +11,11 @@ import type { Viewer } from '../services/viewer.js';
 export interface RequestLoaders {
   /** The organization's whole category forest, loaded with one query on first use. */
   categoryTree(): Promise<CategoryTree<Category>>;
+  /**
+   * Drops the cached forest. Category mutations call it after writing: mutations in one request
+   * run in order, and a later one's payload must not show the tree as it was before the earlier.
+   */
+  forgetCategoryTree(): void;
 }
 
 export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
@@ -21,6 +26,9 @@ export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
         .findMany({ where: { organizationId: viewer.organizationId }, orderBy: [{ title: 'asc' }, { id: 'asc' }] })
         .then((rows: Category[]) => new CategoryTree(rows));
       return tree;
+    },
+    forgetCategoryTree() {
+      tree = undefined;
     },
   };
 }

@@ -84,8 +84,11 @@ export function createHttpServer(options: ServerOptions): Server {
       res.end();
     } catch (error) {
       console.error(error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
+      if (!res.headersSent) {
+        // Drop yoga's headers (its content-length above all) before answering with our own body.
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      } else res.end();
     }
   });
 }

@@ -28,9 +28,11 @@ builder.prismaObjectFields('Category', (t) => ({
     parent: t.field({
       type: CategoryType,
       nullable: true,
-      select: { parentId: true },
-      resolve: async (category, _args, ctx): Promise<Category | null> =>
-        category.parentId ? ((await ctx.loaders.categoryTree()).get(category.parentId) ?? null) : null,
+      resolve: async (category, _args, ctx): Promise<Category | null> => {
+        const tree = await ctx.loaders.categoryTree();
+        const parentId = tree.get(category.id)?.parentId;
+        return parentId ? (tree.get(parentId) ?? null) : null;
+      },
     }),
     children: t.field({
       type: [CategoryType],
@@ -87,6 +89,7 @@ builder.mutationField('createCategory', (t) =>
         kind: input.kind,
         parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
       });
+      ctx.loaders.forgetCategoryTree();
       return { categoryId: category.id };
     },
   }),
@@ -112,6 +115,7 @@ builder.mutationField('updateCategory', (t) =>
         title: input.title,
         parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
       });
+      ctx.loaders.forgetCategoryTree();
       return { categoryId: category.id };
     },
   }),
@@ -132,6 +136,7 @@ builder.mutationField('deleteCategory', (t) =>
     errors: { types: [...COMMON_ERRORS, CategoryHasChildrenError, CategoryInUseError] },
     resolve: async (_root, { input }, ctx) => {
       await deleteCategory(ctx.db, ctx.viewer, { id: decodeIdOf('Category', input.id, 'id') });
+      ctx.loaders.forgetCategoryTree();
       return { deletedId: input.id };
     },
   }),

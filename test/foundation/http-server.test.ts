@@ -1,0 +1,151 @@
+/**
+ * The real Node HTTP server (createHttpServer) listening on a random port: probes, the body limit
+ * and GraphiQL. Uses an in-memory database of its own, which one test closes.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../src/http/server.js';
+import { createOrganization } from '../../src/services/organizations.js';
+import { openTestDatabase, type TestDatabase } from '../support/database.js';
+
+const MAX_BODY = 100 * 1024;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+let database: TestDatabase;
+let apiKey: string;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  apiKey = (await createOrganization(database.prisma, { name: 'HTTP org' })).apiKey;
+  server = createHttpServer({ database, maxBodyBytes: MAX_BODY, graphiql: true, graphiqlApiKey: apiKey, logError: () => {} });
+  base = await listen(server);
+});
+afterAll(async () => {
+  await close(server);
+  await database.close().catch(() => {}); // the readiness test closes it first
+});
+
+function graphql(body: string, key: string | null = apiKey) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  return fetch(`${base}/graphql`, { method: 'POST', headers, body });
+}
+
+describe('GraphQL over HTTP', () => {
+  it('answers an authenticated query', async () => {
+    const response = await graphql(JSON.stringify({ query: '{ viewer { name } }' }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { viewer: { name: 'HTTP org' } } });
+  });
+
+  it('answers 401 UNAUTHENTICATED without a key', async () => {
+    const response = await graphql(JSON.stringify({ query: '{ viewer { name } }' }), null);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the body limit', () => {
+  const mutation = (padding: string) =>
+    JSON.stringify({
+      query: `mutation($input: CreateAccountInput!) { createAccount(input: $input) { __typename } }`,
+      variables: { input: { name: 'Too big', currency: 'EUR', bank: padding } },
+    });
+
+  it('refuses a body over 100 KB with 413 PAYLOAD_TOO_LARGE and writes nothing', async () => {
+    const before = await database.prisma.account.count();
+    const body = mutation('x'.repeat(MAX_BODY));
+    expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_BODY);
+    const response = await graphql(body);
+    expect(response.status).toBe(413);
+    const json = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(json.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(json.errors[0]!.message).toContain(String(MAX_BODY));
+    expect(await database.prisma.account.count()).toBe(before);
+  });
+
+  it('refuses an oversized body sent in chunks without a Content-Length', async () => {
+    const before = await database.prisma.account.count();
+    const chunk = new TextEncoder().encode(' '.repeat(16 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 10) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await database.prisma.account.count()).toBe(before);
+  });
+
+  it('accepts a body just under the limit', async () => {
+    const body = mutation('y'.repeat(400));
+    const response = await graphql(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { createAccount: { __typename: 'CreateAccountSuccess' } } });
+  });
+});
+
+describe('GraphiQL', () => {
+  it('is served on GET /graphql to a browser when enabled, with the API key prefilled', async () => {
+    const response = await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    expect(html).toMatch(/graphiql/i);
+    expect(html).toContain(apiKey);
+  });
+
+  it('is not served when disabled', async () => {
+    const plain = createHttpServer({ database, maxBodyBytes: MAX_BODY, graphiql: false, logError: () => {} });
+    const plainBase = await listen(plain);
+    try {
+      const response = await fetch(`${plainBase}/graphql`, { headers: { accept: 'text/html' } });
+      const text = await response.text();
+      expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+      expect(text).not.toMatch(/graphiql/i);
+      expect(text).not.toContain('<html');
+    } finally {
+      await close(plain);
+    }
+  });
+});
+
+describe('probes', () => {
+  it('/health answers 200 without an API key', async () => {
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(200);
+  });
+
+  it('/ready answers 200 while the database takes queries, 503 once it is closed', async () => {
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+
+    await database.close();
+    const notReady = await fetch(`${base}/ready`);
+    expect(notReady.status).toBe(503);
+    expect(((await notReady.json()) as { status: string }).status).toBe('database unreachable');
+    // Liveness does not depend on the database.
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});

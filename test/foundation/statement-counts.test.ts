@@ -1,0 +1,114 @@
+/**
+ * N+1 guards: the SQL statements a query runs must not grow with the data. Counted at the driver
+ * adapter (`database.statements`), so every statement Prisma sends is seen, including auth.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { createOrganization } from '../../src/services/organizations.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+async function tenant(name: string): Promise<TestTenant> {
+  const { organization, apiKey, key } = await createOrganization(app.database.prisma, { name });
+  return { organizationId: organization.id, apiKey, viewer: { organizationId: organization.id, userId: key.userId } };
+}
+
+/** A 3-level forest: `roots` roots × `perRoot` children × `perChild` grandchildren, half of each kind. */
+async function seedTree(org: TestTenant, roots: number, perRoot: number, perChild: number): Promise<number> {
+  const rows: Array<{ id: string; organizationId: string; kind: 'EXPENSE' | 'INCOME'; title: string; parentId: string | null }> = [];
+  for (let r = 0; r < roots; r++) {
+    const kind = r % 2 === 0 ? 'EXPENSE' : 'INCOME';
+    const rootId = randomUUID();
+    rows.push({ id: rootId, organizationId: org.organizationId, kind, title: `R${r}`, parentId: null });
+    for (let c = 0; c < perRoot; c++) {
+      const childId = randomUUID();
+      rows.push({ id: childId, organizationId: org.organizationId, kind, title: `R${r}C${c}`, parentId: rootId });
+      for (let g = 0; g < perChild; g++) {
+        rows.push({ id: randomUUID(), organizationId: org.organizationId, kind, title: `R${r}C${c}G${g}`, parentId: childId });
+      }
+    }
+  }
+  // Parents before children, so the foreign key holds row by row.
+  await app.database.prisma.category.createMany({ data: rows });
+  return rows.length;
+}
+
+const TREE = `{
+  categories {
+    title depth path { title } parent { title }
+    children { title depth path { title } parent { title } children { title depth path { title } parent { title } children { title } } }
+  }
+}`;
+
+async function countStatements(query: string, as: TestTenant): Promise<{ count: number; statements: string[]; data: any }> {
+  app.database.statements.reset();
+  const response = await app.gql(query, {}, as);
+  expect(response.errors).toBeUndefined();
+  return { count: app.database.statements.count, statements: [...app.database.statements.statements], data: response.data };
+}
+
+function countNodes(categories: Array<{ children?: unknown[] }>): number {
+  return categories.reduce((sum, c) => sum + 1 + countNodes((c.children ?? []) as Array<{ children?: unknown[] }>), 0);
+}
+
+describe('the category tree', () => {
+  it('costs the same small number of statements for 20 and for 200 categories', async () => {
+    const small = await tenant('Small tree');
+    const large = await tenant('Large tree');
+    expect(await seedTree(small, 2, 3, 2)).toBe(2 + 6 + 12); // 20
+    expect(await seedTree(large, 8, 4, 5)).toBe(8 + 32 + 160); // 200
+
+    const smallRun = await countStatements(TREE, small);
+    const largeRun = await countStatements(TREE, large);
+    // The whole tree really came back, three levels deep, with paths and parents resolved.
+    expect(countNodes(smallRun.data.categories)).toBe(20);
+    expect(countNodes(largeRun.data.categories)).toBe(200);
+    const grandchild = largeRun.data.categories[0].children[0].children[0];
+    expect(grandchild).toMatchObject({ title: 'R0C0G0', depth: 2, path: [{ title: 'R0' }, { title: 'R0C0' }, { title: 'R0C0G0' }], parent: { title: 'R0C0' } });
+
+    expect(largeRun.count).toBe(smallRun.count);
+    // The API-key lookup plus one read of the organization's categories: nothing per node or per level.
+    expect(largeRun.count).toBe(2);
+    expect(largeRun.statements.filter((sql) => sql.includes('"Category"'))).toHaveLength(1);
+  });
+});
+
+describe('the accounts connection', () => {
+  const ACCOUNTS = `{ accounts(first: 100) { totalCount edges { cursor node { id name bank currency balance openingBalance closed createdAt } } pageInfo { hasNextPage endCursor } } }`;
+
+  async function seedAccounts(org: TestTenant, n: number): Promise<void> {
+    await app.database.prisma.account.createMany({
+      data: Array.from({ length: n }, (_, i) => ({
+        organizationId: org.organizationId,
+        name: `Account ${i}`,
+        currency: i % 2 ? 'EUR' : 'JPY',
+        openingBalanceMinor: BigInt(i * 100),
+        balanceMinor: BigInt(i * 100),
+      })),
+    });
+  }
+
+  it('costs the same number of statements for 5 and for 50 accounts', async () => {
+    const five = await tenant('Five accounts');
+    const fifty = await tenant('Fifty accounts');
+    await seedAccounts(five, 5);
+    await seedAccounts(fifty, 50);
+
+    const fiveRun = await countStatements(ACCOUNTS, five);
+    const fiftyRun = await countStatements(ACCOUNTS, fifty);
+    expect(fiveRun.data.accounts.totalCount).toBe(5);
+    expect(fiftyRun.data.accounts.edges).toHaveLength(50);
+    const byName = (name: string) => fiftyRun.data.accounts.edges.find((e: any) => e.node.name === name)?.node;
+    expect(byName('Account 3')).toMatchObject({ currency: 'EUR', balance: '3.00', openingBalance: '3.00' });
+    expect(byName('Account 4')).toMatchObject({ currency: 'JPY', balance: '400' });
+
+    expect(fiftyRun.count).toBe(fiveRun.count);
+    // The API-key lookup, the page and its totalCount.
+    expect(fiftyRun.count).toBe(3);
+  });
+});

@@ -3,14 +3,23 @@
  * count stays constant however deep it nests. Created fresh per request: nothing leaks between
  * tenants or requests.
  */
+import DataLoader from 'dataloader';
 import type { Db } from '../db/open.js';
-import type { Category } from '../generated/prisma/client.js';
+import type { Category, ChangelogEvent, User } from '../generated/prisma/client.js';
 import { CategoryTree } from '../domain/category-tree.js';
 import type { Viewer } from '../services/viewer.js';
+
+export type ChangelogEventWithUser = ChangelogEvent & { user: User | null };
 
 export interface RequestLoaders {
   /** The organization's whole category forest, loaded with one query on first use. */
   categoryTree(): Promise<CategoryTree<Category>>;
+  /**
+   * The changelog of an entity (record, transfer, …) by its id, oldest first. ChangelogEvent has no
+   * foreign key (history outlives what it describes), so Prisma cannot plan it as a relation: the
+   * ids asked for in one tick are loaded together, one statement for events and one for their users.
+   */
+  changelog: DataLoader<string, ChangelogEventWithUser[]>;
 }
 
 export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
@@ -22,5 +31,15 @@ export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
         .then((rows: Category[]) => new CategoryTree(rows));
       return tree;
     },
+    changelog: new DataLoader(async (entityIds: readonly string[]) => {
+      const events = await db.changelogEvent.findMany({
+        where: { organizationId: viewer.organizationId, entityId: { in: [...entityIds] } },
+        include: { user: true },
+        orderBy: { seq: 'asc' },
+      });
+      const byEntity = new Map<string, ChangelogEventWithUser[]>(entityIds.map((id) => [id, []]));
+      for (const event of events) byEntity.get(event.entityId)?.push(event);
+      return entityIds.map((id) => byEntity.get(id)!);
+    }),
   };
 }

@@ -105,10 +105,13 @@ function changelogView(data: EntryData, currency: string) {
   };
 }
 
-function periodOf(plannedDate: Date | null | undefined, fallback: { periodYear: number; periodMonth: number }) {
+function periodOf(
+  plannedDate: Date | null | undefined,
+  fallback: { periodYear: number; periodMonth: number },
+): { periodYear: number; periodMonth: number } {
   return plannedDate
     ? { periodYear: plannedDate.getUTCFullYear(), periodMonth: plannedDate.getUTCMonth() + 1 }
-    : fallback;
+    : { periodYear: fallback.periodYear, periodMonth: fallback.periodMonth };
 }
 
 /** Posts a freshly written record if asked; short funds leave it unposted with the reason. */

@@ -1,6 +1,6 @@
+import { InvalidInputError } from '../../domain/errors.js';
 import { createCounterparty } from '../../services/counterparties.js';
 import { builder, PAGING } from '../builder.js';
-import { COMMON_ERRORS } from './errors.js';
 
 export const CounterpartyKindEnum = builder.enumType('CounterpartyKind', {
   description: 'SUPPLIER (CRM "поставщик", conid) or PARTNER ("партнёр", partid).',
@@ -56,7 +56,7 @@ builder.mutationField('createCounterparty', (t) =>
   t.field({
     type: CreateCounterpartySuccess,
     args: { input: t.arg({ type: CreateCounterpartyInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS] },
+    errors: { types: [InvalidInputError] },
     resolve: async (_root, { input }, ctx) => {
       const counterparty = await createCounterparty(ctx.db, ctx.viewer, input);
       return { counterpartyId: counterparty.id };

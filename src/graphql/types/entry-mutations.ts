@@ -18,12 +18,14 @@ import {
   NotFoundError,
   NotPostedError,
 } from '../../domain/errors.js';
+import type { ErrorCode } from '../../domain/errors.js';
 import type { EntryKind } from '../../generated/prisma/client.js';
 import { createEntry, deleteEntry, updateEntry, type EntryFieldsInput, type EntryWriteResult } from '../../services/entries.js';
 import { postEntry, unpostEntry } from '../../services/posting.js';
 import { builder } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
 import { ExpenseType, IncomeType } from './entry.js';
+import { ErrorCodeEnum } from './errors.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type Kind = { kind: EntryKind; name: 'Expense' | 'Income'; field: 'expense' | 'income'; type: typeof ExpenseType };
@@ -59,6 +61,22 @@ function decodeEntryFields(input: EntryFieldArgs): EntryFieldsInput {
   };
 }
 
+/**
+ * Why a record asked to be posted was saved unposted. A plain object, not the error itself:
+ * GraphQL treats an Error returned by a resolver as a failure of the field.
+ */
+const NotPostedReasonType = builder
+  .objectRef<{ code: ErrorCode; message: string; available: string; required: string }>('NotPostedReason')
+  .implement({
+    description: 'The record was saved but not posted: its account lacked the funds (CRM "Расход не проведен…").',
+    fields: (t) => ({
+      code: t.field({ type: ErrorCodeEnum, resolve: (reason) => reason.code }),
+      message: t.exposeString('message'),
+      available: t.field({ type: 'Decimal', resolve: (reason) => reason.available }),
+      required: t.field({ type: 'Decimal', resolve: (reason) => reason.required }),
+    }),
+  });
+
 function defineMutations({ kind, name, field, type }: Kind) {
   const isExpense = kind === 'EXPENSE';
   // Budgets only apply to expenses; an income never meets a frozen budget.
@@ -82,10 +100,11 @@ function defineMutations({ kind, name, field, type }: Kind) {
           resolve: (query, payload, _args, ctx) => ctx.db.entry.findUniqueOrThrow({ ...query, where: { id: payload.entryId } }),
         }),
         notPostedReason: t.field({
-          type: InsufficientFundsError,
+          type: NotPostedReasonType,
           nullable: true,
           description: 'Set when `post` was asked for but the account lacked the funds: the record was saved unposted.',
-          resolve: (payload) => payload.result.notPostedReason,
+          resolve: ({ result: { notPostedReason: reason } }) =>
+            reason && { code: 'INSUFFICIENT_FUNDS' as const, message: reason.message, available: reason.available, required: reason.required },
         }),
       }),
     });
@@ -167,7 +186,8 @@ function defineMutations({ kind, name, field, type }: Kind) {
       description: 'CRM "doit".',
       args: { input: t.arg({ type: IdInput(`Post${name}Input`), required: true }) },
       errors: {
-        types: [InvalidIdError, NotFoundError, AlreadyPostedError, AccountClosedError, InsufficientFundsError, ...(isExpense ? [CurrencyMismatchError] : []), ...budgetErrors],
+        // Posting an income only adds money: it cannot lack funds or meet a budget.
+        types: [InvalidIdError, NotFoundError, AlreadyPostedError, AccountClosedError, ...(isExpense ? [InsufficientFundsError, CurrencyMismatchError] : []), ...budgetErrors],
       },
       resolve: async (_root, { input }, ctx) => {
         const { entry } = await postEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });

@@ -38,7 +38,10 @@ function present(field: string, value: unknown): string | null {
 
 function fieldChanges(event: ChangelogEventWithUser): FieldChange[] {
   const changes = (event.changes ?? {}) as Record<string, { from?: unknown; to?: unknown }>;
-  return Object.entries(changes).map(([field, change]) => ({
+  // jsonb keeps no key order; sort so the same event always reads the same.
+  return Object.entries(changes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([field, change]) => ({
     field,
     from: present(field, change?.from),
     to: present(field, change?.to),

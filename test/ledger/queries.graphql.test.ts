@@ -154,12 +154,34 @@ describe('expenses / incomes filters and ordering', () => {
   });
   it('Account.entries lists both kinds through the Entry interface', async () => {
     const res = await app.gql(
-      `query($id: ID!) { node(id: $id) { ... on Account { entries(first: 10) { totalCount edges { node { __typename title } } } } } }`,
+      `query($id: ID!) { node(id: $id) { ... on Account { entries(first: 10) { totalCount edges { node { __typename id title } } } } } }`,
       { id: gid('Account', s.cash.id) },
       tenant,
     );
     const kinds = res.data!.node.entries.edges.map((edge: { node: { __typename: string } }) => edge.node.__typename).sort();
     expect(kinds).toEqual(['Expense', 'Expense', 'Expense', 'Income']);
+    const entryIds = res.data!.node.entries.edges.map((edge: { node: { id: string } }) => edge.node.id);
+    expect(entryIds).toContain(gid('Income', ids.income!));
+    expect(entryIds).toContain(gid('Expense', ids.taxes!));
+  });
+});
+
+describe('counterparties', () => {
+  it('createCounterparty then the counterparties list, by kind', async () => {
+    const tenant = await newTenant('Counterparties');
+    for (const [kind, name] of [['SUPPLIER', 'Первая компания поставок, ООО'], ['PARTNER', 'Partner LLC'], ['SUPPLIER', 'Another supplier']]) {
+      const res = await app.gql(
+        `mutation($input: CreateCounterpartyInput!) { createCounterparty(input: $input) { ... on CreateCounterpartySuccess { counterparty { kind name } } } }`,
+        { input: { kind, name } },
+        tenant,
+      );
+      expect(res.data!.createCounterparty.counterparty).toEqual({ kind, name });
+    }
+    const list = await app.gql(`{ suppliers: counterparties(kind: SUPPLIER) { totalCount edges { node { name } } } all: counterparties { totalCount } }`, {}, tenant);
+    expect(list.data).toEqual({
+      suppliers: { totalCount: 2, edges: [{ node: { name: 'Another supplier' } }, { node: { name: 'Первая компания поставок, ООО' } }] },
+      all: { totalCount: 3 },
+    });
   });
 });
 

@@ -28,6 +28,7 @@ const PeriodType = builder.objectRef<Period>('Period').implement({
 const today = () => new Date().toISOString().slice(0, 10);
 
 export const EntryInterface = builder.prismaInterface('Entry', {
+  interfaces: [builder.nodeInterfaceRef()],
   description: 'What expenses and incomes share. Amounts are in the currency of the record\'s account.',
   resolveType: (entry) => (entry.kind === 'EXPENSE' ? 'Expense' : 'Income'),
   fields: (t) => ({

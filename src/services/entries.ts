@@ -20,10 +20,10 @@ import { optionalText, requireTitle } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../generated/prisma/client.js';
 import { applyBalanceChanges } from './balances.js';
-import { chargeBudget, isInWindow, lockBudget } from './budget-spend.js';
 import { diffFields, recordChange, type Changes } from './changelog.js';
+import { writeWithBudgetRecharge, type EntryData } from './entry-budget.js';
 import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
-import { balanceEffect, KIND_NAME, lockEntry, postLockedEntry, spendDate, type EntryResult } from './posting.js';
+import { balanceEffect, KIND_NAME, lockEntry, postLockedEntry, type EntryResult } from './posting.js';
 import { inTransaction, type Tx } from './transaction.js';
 import type { Viewer } from './viewer.js';
 
@@ -66,23 +66,6 @@ export interface EntryWriteResult extends EntryResult {
   notPostedReason: InsufficientFundsError | null;
 }
 
-type EntryData = Pick<
-  Entry,
-  | 'title'
-  | 'description'
-  | 'categoryId'
-  | 'accountId'
-  | 'amountMinor'
-  | 'periodYear'
-  | 'periodMonth'
-  | 'plannedDate'
-  | 'invoiceNumber'
-  | 'invoiceDate'
-  | 'invoicePaidDate'
-  | 'dealRef'
-  | 'counterpartyId'
-  | 'budgetId'
->;
 
 const isoDate = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
 
@@ -231,56 +214,6 @@ async function nextEntryData(tx: Tx, viewer: Viewer, before: Entry, input: Updat
 }
 
 /**
- * Writes the update of a posted expense while keeping its budgets' spend right: the old spend
- * leaves the old budget and the new spend joins the new one. Within one budget the change is
- * charged as one net delta, so an edit never re-fires an alert threshold the spend already passed.
- */
-async function writeWithBudgetRecharge(
-  tx: Tx,
-  viewer: Viewer,
-  before: Entry,
-  after: EntryData,
-  currency: string,
-  write: () => Promise<Entry>,
-): Promise<{ entry: Entry; alerts: BudgetAlert[] }> {
-  const counts = before.posted && before.kind === 'EXPENSE';
-  const oldBudgetId = counts ? before.budgetId : null;
-  const newBudgetId = counts ? after.budgetId : null;
-  if (!oldBudgetId && !newBudgetId) return { entry: await write(), alerts: [] };
-
-  if (oldBudgetId && oldBudgetId === newBudgetId) {
-    const budget = await lockBudget(tx, viewer, oldBudgetId);
-    const oldIn = isInWindow(budget, spendDate(before)) ? before.amountMinor : 0n;
-    const newIn = isInWindow(budget, spendDate(after)) ? after.amountMinor : 0n;
-    const entry = await write();
-    if (oldIn === newIn) return { entry, alerts: [] };
-    const { alerts } = await chargeBudget(tx, viewer, {
-      budgetId: oldBudgetId,
-      deltaMinor: newIn - oldIn,
-      currency,
-      date: newIn !== 0n ? spendDate(after) : spendDate(before),
-      alreadyWritten: true,
-    });
-    return { entry, alerts };
-  }
-
-  if (oldBudgetId) {
-    // Before the write, so the budget's current sum still includes this expense's old spend.
-    await chargeBudget(tx, viewer, { budgetId: oldBudgetId, deltaMinor: -before.amountMinor, currency, date: spendDate(before) });
-  }
-  const entry = await write();
-  if (!newBudgetId) return { entry, alerts: [] };
-  const { alerts } = await chargeBudget(tx, viewer, {
-    budgetId: newBudgetId,
-    deltaMinor: after.amountMinor,
-    currency,
-    date: spendDate(after),
-    alreadyWritten: true,
-  });
-  return { entry, alerts };
-}
-
-/**
  * CRM "update": partial; see the module comment.
  * @throws NotFoundError the record (or a referenced account/category/counterparty/budget)
  * @throws InvalidInputError, InvalidAmountError (incl. clearing title/amount/account)
@@ -309,7 +242,7 @@ export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInpu
           `Changing this posted ${KIND_NAME[before.kind].toLowerCase()}`,
         );
       }
-      ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, account.currency, () =>
+      ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, { before: previousAccount.currency, after: account.currency }, () =>
         tx.entry.update({ where: { id: before.id }, data }),
       ));
       await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', changes });

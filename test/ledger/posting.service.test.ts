@@ -145,6 +145,19 @@ describe('budget-linked expenses', () => {
     expect(await db.budgetAlert.count({ where: { budgetId: budget.id } })).toBe(2);
   });
 
+  it('moving a posted expense to an account and budget in another currency moves its spend between budgets', async () => {
+    const rub = await rubBudget('1000');
+    const eur = await createBudget(db, viewer, {
+      name: 'EUR', type: 'GLOBAL', granularity: 'YEAR', dateFrom: new Date('2024-01-01T00:00:00Z'), dateTo: new Date('2024-12-31T00:00:00Z'), limit: '1000', currency: 'EUR',
+    });
+    const entry = await newExpense('100', { budgetId: rub.id, ...inWindow, post: true });
+    expect(await budgetSpent(rub.id)).toBe(10000n);
+    await updateEntry(db, viewer, { id: entry.id, kind: 'EXPENSE', accountId: s.euro.id, amount: '5.00', budgetId: eur.id });
+    expect([await budgetSpent(rub.id), await budgetSpent(eur.id)]).toEqual([0n, 500n]);
+    expect(await expectBalanceInvariant(db, s.cash.id)).toBe(100000n);
+    expect(await expectBalanceInvariant(db, s.euro.id)).toBe(49500n);
+  });
+
   it('a spend dated outside the window does not count; moving its date into the window does', async () => {
     const budget = await rubBudget('1000');
     const entry = await newExpense('50', { budgetId: budget.id, plannedDate: new Date('2025-02-01T00:00:00Z'), post: true });

@@ -161,23 +161,26 @@ export async function createEntry(db: Db, viewer: Viewer, input: CreateEntryInpu
 }
 
 /** The record's fields after applying a partial update, each checked. */
-async function nextEntryData(tx: Tx, viewer: Viewer, before: Entry, input: UpdateEntryInput): Promise<{ data: EntryData; account: Account }> {
+async function nextEntryData(
+  tx: Tx,
+  viewer: Viewer,
+  before: Entry,
+  input: UpdateEntryInput,
+): Promise<{ data: EntryData; account: Account; previousAccount: Account }> {
   if (input.title === null) throw new InvalidInputError('title cannot be cleared', 'title');
   if (input.amount === null) throw new InvalidAmountError('amount cannot be cleared', 'amount');
   if (input.accountId === null) throw new InvalidInputError('accountId cannot be cleared', 'accountId');
   const title = input.title === undefined ? before.title : requireTitle(input.title);
   const keep = <T>(value: T | undefined, current: T): T => (value === undefined ? current : value);
 
+  const previousAccount = await tx.account.findUniqueOrThrow({ where: { id: before.accountId } });
   const accountChanged = input.accountId !== undefined && input.accountId !== before.accountId;
-  const account = accountChanged
-    ? await findOpenAccount(tx, viewer, input.accountId!)
-    : await tx.account.findUniqueOrThrow({ where: { id: before.accountId } });
+  const account = accountChanged ? await findOpenAccount(tx, viewer, input.accountId!) : previousAccount;
   let amountMinor = before.amountMinor;
   if (input.amount !== undefined) {
     amountMinor = parseMoney(input.amount, account.currency, 'amount', 'positive');
   } else if (accountChanged) {
-    const previous = await tx.account.findUniqueOrThrow({ where: { id: before.accountId } });
-    if (previous.currency !== account.currency) {
+    if (previousAccount.currency !== account.currency) {
       throw new CurrencyMismatchError(
         `Account "${account.name}" is in ${account.currency}; give the amount in ${account.currency} when moving the record there`,
         'amount',
@@ -195,6 +198,7 @@ async function nextEntryData(tx: Tx, viewer: Viewer, before: Entry, input: Updat
   const plannedDate = keep(input.plannedDate, before.plannedDate);
   return {
     account,
+    previousAccount,
     data: {
       title,
       description: keep(optionalText(input.description, 'description'), before.description),
@@ -224,9 +228,7 @@ async function nextEntryData(tx: Tx, viewer: Viewer, before: Entry, input: Updat
 export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInput): Promise<EntryWriteResult> {
   return inTransaction(db, async (tx) => {
     const before = await lockEntry(tx, viewer, input.id, input.kind);
-    const { data, account } = await nextEntryData(tx, viewer, before, input);
-    const previousAccount =
-      before.accountId === account.id ? account : await tx.account.findUniqueOrThrow({ where: { id: before.accountId } });
+    const { data, account, previousAccount } = await nextEntryData(tx, viewer, before, input);
     const changes: Changes = diffFields(changelogView(before, previousAccount.currency), changelogView(data, account.currency));
     let entry = before;
     let alerts: BudgetAlert[] = [];

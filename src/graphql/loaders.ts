@@ -18,11 +18,24 @@ export interface RequestLoaders {
    * The changelog of an entity (record, transfer, …) by its id, oldest first. ChangelogEvent has no
    * foreign key (history outlives what it describes), so Prisma cannot plan it as a relation: the
    * ids asked for in one tick are loaded together, one statement for events and one for their users.
+   * Not cached across ticks: mutations in one request run in order, and a later mutation's payload
+   * must show the events the earlier ones wrote.
    */
   changelog: DataLoader<string, ChangelogEventWithUser[]>;
 }
 
 export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
+  async function loadChangelogs(entityIds: readonly string[]): Promise<ChangelogEventWithUser[][]> {
+    const events = await db.changelogEvent.findMany({
+      where: { organizationId: viewer.organizationId, entityId: { in: [...new Set(entityIds)] } },
+      include: { user: true },
+      orderBy: { seq: 'asc' },
+    });
+    const byEntity = new Map<string, ChangelogEventWithUser[]>(entityIds.map((id) => [id, []]));
+    for (const event of events) byEntity.get(event.entityId)?.push(event);
+    return entityIds.map((id) => byEntity.get(id)!);
+  }
+
   let tree: Promise<CategoryTree<Category>> | undefined;
   return {
     categoryTree() {
@@ -31,15 +44,6 @@ export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
         .then((rows: Category[]) => new CategoryTree(rows));
       return tree;
     },
-    changelog: new DataLoader(async (entityIds: readonly string[]) => {
-      const events = await db.changelogEvent.findMany({
-        where: { organizationId: viewer.organizationId, entityId: { in: [...entityIds] } },
-        include: { user: true },
-        orderBy: { seq: 'asc' },
-      });
-      const byEntity = new Map<string, ChangelogEventWithUser[]>(entityIds.map((id) => [id, []]));
-      for (const event of events) byEntity.get(event.entityId)?.push(event);
-      return entityIds.map((id) => byEntity.get(id)!);
-    }),
+    changelog: new DataLoader(loadChangelogs, { cache: false }),
   };
 }

@@ -212,6 +212,22 @@ describe('changelog through GraphQL', () => {
     expect(events[3].comment).toBe('Reversed the posting of expense of 126.65 RUB');
   });
 
+  it('mutations in one request each see the events written before them (no stale cache)', async () => {
+    const tenant = await newTenant('Sequential');
+    const s = await ledgerScenario(app.database.prisma, tenant.viewer);
+    const { entry } = await createEntry(app.database.prisma, tenant.viewer, { kind: 'EXPENSE', title: 'x', amount: '1', accountId: s.cash.id });
+    const res = await app.gql(
+      `mutation($id: ID!) {
+        post: postExpense(input: { id: $id }) { ... on PostExpenseSuccess { expense { changelog { action } } } }
+        unpost: unpostExpense(input: { id: $id }) { ... on UnpostExpenseSuccess { expense { changelog { action } } } }
+      }`,
+      { id: gid('Expense', entry.id) },
+      tenant,
+    );
+    expect(res.data!.post.expense.changelog.map((e: { action: string }) => e.action)).toEqual(['NEW', 'POSTED']);
+    expect(res.data!.unpost.expense.changelog.map((e: { action: string }) => e.action)).toEqual(['NEW', 'POSTED', 'UNPOSTED']);
+  });
+
   it('a transfer has NEW, POSTED and CANCELLED events', async () => {
     const tenant = await newTenant('Transfer log');
     const s = await ledgerScenario(app.database.prisma, tenant.viewer);

@@ -244,6 +244,40 @@ describe('changelog through GraphQL', () => {
   });
 });
 
+describe('transfers list', () => {
+  it('filters by account, posted and cancelled, and shows on both accounts', async () => {
+    const tenant = await newTenant('Transfers');
+    const db = app.database.prisma;
+    const s = await ledgerScenario(db, tenant.viewer);
+    const move = (from: string, to: string, title: string, post: boolean) =>
+      transferFunds(db, tenant.viewer, { fromAccountId: from, toAccountId: to, amount: '1', title, post });
+    await move(s.cash.id, s.bank.id, 'posted', true);
+    await move(s.cash.id, s.bank.id, 'planned', false);
+    const cancelled = await move(s.bank.id, s.cash.id, 'cancelled', false);
+    await app.gql(`mutation($id: ID!) { cancelTransfer(input: { id: $id }) { __typename } }`, { id: gid('Transfer', cancelled.id) }, tenant);
+    const titles = async (filter: Record<string, unknown>) => {
+      const res = await app.gql(`query($filter: TransferFilter) { transfers(filter: $filter) { totalCount edges { node { title } } } }`, { filter }, tenant);
+      expect(res.errors).toBeUndefined();
+      return res.data!.transfers.edges.map((edge: { node: { title: string } }) => edge.node.title).sort();
+    };
+    expect(await titles({})).toEqual(['cancelled', 'planned', 'posted']);
+    expect(await titles({ posted: true })).toEqual(['posted']);
+    expect(await titles({ cancelled: true })).toEqual(['cancelled']);
+    expect(await titles({ cancelled: false, posted: false })).toEqual(['planned']);
+    expect(await titles({ accountId: gid('Account', s.euro.id) })).toEqual([]);
+    const accounts = await app.gql(
+      `query($cash: ID!) { node(id: $cash) { ... on Account { balance outgoingTransfers { totalCount } incomingTransfers { edges { node { title cancelled } } } } } }`,
+      { cash: gid('Account', s.cash.id) },
+      tenant,
+    );
+    expect(accounts.data!.node).toEqual({
+      balance: '999.00',
+      outgoingTransfers: { totalCount: 2 },
+      incomingTransfers: { edges: [{ node: { title: 'cancelled', cancelled: true } }] },
+    });
+  });
+});
+
 describe('tenancy', () => {
   it("org B cannot read, post, update or delete org A's records or transfers, including through node", async () => {
     const db = app.database.prisma;

@@ -3,10 +3,13 @@
  * count stays constant however deep it nests. Created fresh per request: nothing leaks between
  * tenants or requests.
  */
+import DataLoader from 'dataloader';
 import type { Db } from '../db/open.js';
-import type { Category } from '../generated/prisma/client.js';
+import type { Category, ChangelogEvent, User } from '../generated/prisma/client.js';
 import { CategoryTree } from '../domain/category-tree.js';
 import type { Viewer } from '../services/viewer.js';
+
+export type ChangelogEventWithUser = ChangelogEvent & { user: User | null };
 
 export interface RequestLoaders {
   /** The organization's whole category forest, loaded with one query on first use. */
@@ -16,9 +19,28 @@ export interface RequestLoaders {
    * run in order, and a later one's payload must not show the tree as it was before the earlier.
    */
   forgetCategoryTree(): void;
+  /**
+   * The changelog of an entity (record, transfer, …) by its id, oldest first. ChangelogEvent has no
+   * foreign key (history outlives what it describes), so Prisma cannot plan it as a relation: the
+   * ids asked for in one tick are loaded together, one statement for events and one for their users.
+   * Not cached across ticks: mutations in one request run in order, and a later mutation's payload
+   * must show the events the earlier ones wrote.
+   */
+  changelog: DataLoader<string, ChangelogEventWithUser[]>;
 }
 
 export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
+  async function loadChangelogs(entityIds: readonly string[]): Promise<ChangelogEventWithUser[][]> {
+    const events = await db.changelogEvent.findMany({
+      where: { organizationId: viewer.organizationId, entityId: { in: [...new Set(entityIds)] } },
+      include: { user: true },
+      orderBy: { seq: 'asc' },
+    });
+    const byEntity = new Map<string, ChangelogEventWithUser[]>(entityIds.map((id) => [id, []]));
+    for (const event of events) byEntity.get(event.entityId)?.push(event);
+    return entityIds.map((id) => byEntity.get(id)!);
+  }
+
   let tree: Promise<CategoryTree<Category>> | undefined;
   return {
     categoryTree() {
@@ -30,5 +52,6 @@ export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
     forgetCategoryTree() {
       tree = undefined;
     },
+    changelog: new DataLoader(loadChangelogs, { cache: false }),
   };
 }

@@ -10,7 +10,7 @@ export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.Input
 export type Changes = Record<string, FieldChange>;
 
 export interface ChangeRecord {
-  entityType: 'Account' | 'Category' | 'Entry' | 'Transfer' | 'Budget' | 'BudgetGroup' | 'Transaction' | 'BudgetTransaction' | 'Attachment';
+  entityType: 'Account' | 'Category' | 'Counterparty' | 'Entry' | 'Transfer' | 'Budget' | 'BudgetGroup' | 'Transaction' | 'BudgetTransaction' | 'Attachment';
   entityId: string;
   action: ChangeAction;
   comment?: string;

@@ -1,0 +1,77 @@
+/**
+ * Small named fixtures for ledger tests (Redwood-scenario style), written through the services so
+ * they obey the same rules as real data, plus the balance invariant every test re-checks.
+ */
+import type { Db } from '../../src/db/open.js';
+import type { Account, Category, Counterparty } from '../../src/generated/prisma/client.js';
+import { createAccount } from '../../src/services/accounts.js';
+import { createCategory } from '../../src/services/categories.js';
+import { createCounterparty } from '../../src/services/counterparties.js';
+import type { Viewer } from '../../src/services/viewer.js';
+
+export interface LedgerScenario {
+  /** RUB, opening 1000.00 */
+  cash: Account;
+  /** RUB, opening 0.00 */
+  bank: Account;
+  /** EUR, opening 500.00 */
+  euro: Account;
+  office: Category;
+  rent: Category;
+  phone: Category;
+  salesIncome: Category;
+  supplier: Counterparty;
+  partner: Counterparty;
+}
+
+export async function ledgerScenario(db: Db, viewer: Viewer): Promise<LedgerScenario> {
+  const cash = await createAccount(db, viewer, { name: 'Касса', currency: 'RUB', openingBalance: '1000.00' });
+  const bank = await createAccount(db, viewer, { name: 'Модульбанк', currency: 'RUB', openingBalance: '0' });
+  const euro = await createAccount(db, viewer, { name: 'Euro account', currency: 'EUR', openingBalance: '500.00' });
+  const office = await createCategory(db, viewer, { title: 'Расходы на офис', kind: 'EXPENSE' });
+  const rent = await createCategory(db, viewer, { title: 'Аренда офиса', kind: 'EXPENSE', parentId: office.id });
+  const phone = await createCategory(db, viewer, { title: 'Телефония', kind: 'EXPENSE' });
+  const salesIncome = await createCategory(db, viewer, { title: 'Прочие поступления', kind: 'INCOME' });
+  const supplier = await createCounterparty(db, viewer, { kind: 'SUPPLIER', name: 'Первая компания поставок, ООО' });
+  const partner = await createCounterparty(db, viewer, { kind: 'PARTNER', name: 'Partner LLC' });
+  return { cash, bank, euro, office, rent, phone, salesIncome, supplier, partner };
+}
+
+/** Balance recomputed from history: opening + posted incomes − posted expenses ± posted transfers. */
+export async function balanceFromHistory(db: Db, accountId: string): Promise<bigint> {
+  const [row] = await db.$queryRaw<{ balance: bigint }[]>`
+    SELECT a."openingBalanceMinor"
+      + COALESCE((SELECT SUM(CASE WHEN e.kind = 'INCOME' THEN e."amountMinor" ELSE -e."amountMinor" END)
+                    FROM "Entry" e WHERE e."accountId" = a.id AND e.posted), 0)
+      + COALESCE((SELECT SUM(t."amountMinor") FROM "Transfer" t WHERE t."toAccountId" = a.id AND t.posted), 0)
+      - COALESCE((SELECT SUM(t."amountMinor") FROM "Transfer" t WHERE t."fromAccountId" = a.id AND t.posted), 0) AS balance
+    FROM "Account" a WHERE a.id = ${accountId}::uuid`;
+  return BigInt(row!.balance);
+}
+
+/** Asserts the running balance equals the balance recomputed from history; returns it. */
+export async function expectBalanceInvariant(db: Db, accountId: string): Promise<bigint> {
+  const account = await db.account.findUniqueOrThrow({ where: { id: accountId } });
+  const fromHistory = await balanceFromHistory(db, accountId);
+  if (account.balanceMinor !== fromHistory) {
+    throw new Error(`Balance invariant broken on ${account.name}: running ${account.balanceMinor}, history ${fromHistory}`);
+  }
+  if (account.balanceMinor < 0n) throw new Error(`Account ${account.name} is overdrawn: ${account.balanceMinor}`);
+  return account.balanceMinor;
+}
+
+/** Everything a refused call must leave untouched, for before/after comparison. */
+export async function ledgerSnapshot(db: Db, organizationId: string) {
+  const [accounts, entries, transfers, events, alerts] = await Promise.all([
+    db.account.findMany({ where: { organizationId }, orderBy: { id: 'asc' } }),
+    db.entry.findMany({ where: { organizationId }, orderBy: { id: 'asc' } }),
+    db.transfer.findMany({ where: { organizationId }, orderBy: { id: 'asc' } }),
+    db.changelogEvent.count({ where: { organizationId } }),
+    db.budgetAlert.count({ where: { organizationId } }),
+  ]);
+  return { accounts, entries, transfers, events, alerts };
+}
+
+export async function eventsOf(db: Db, entityId: string) {
+  return db.changelogEvent.findMany({ where: { entityId }, orderBy: { seq: 'asc' } });
+}

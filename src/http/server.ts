@@ -20,6 +20,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 class BodyTooLargeError extends Error {}
 
+/** Room for the multipart envelope (operations, map, part headers) around an upload's bytes. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+/** Uploads (GraphQL multipart requests) may be as large as the upload limit; everything else keeps the small limit. */
+function bodyLimit(req: IncomingMessage, options: ServerOptions): number {
+  const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+  return multipart ? options.attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
@@ -44,16 +53,17 @@ export function createHttpServer(options: ServerOptions): Server {
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
       }
       let body: Buffer | undefined;
+      const limit = bodyLimit(req, options);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         try {
-          body = await readBody(req, options.maxBodyBytes);
+          body = await readBody(req, limit);
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           res.setHeader('connection', 'close');
           return sendJson(res, 413, {
             errors: [
               {
-                message: `Request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+                message: `Request body is larger than the limit of ${limit} bytes`,
                 extensions: { code: 'PAYLOAD_TOO_LARGE' },
               },
             ],

@@ -8,11 +8,14 @@ import type { Db } from '../db/open.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { schema } from '../graphql/schema.js';
+import type { AttachmentStorage } from '../services/attachment-storage.js';
 import { authenticateApiKey } from '../services/organizations.js';
 import { maskError } from './errors.js';
 
 export interface YogaOptions {
   db: Db;
+  /** Attachment bytes (uploads through the GraphQL multipart request) and their size limit. */
+  attachments: AttachmentStorage;
   /** GraphiQL on /graphql (GET from a browser). Off in production. */
   graphiql: boolean;
   /** A key to prefill in GraphiQL's headers (the demo organization's, in development). */
@@ -51,6 +54,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         db: options.db,
         viewer: { organizationId: viewer.organizationId, userId: viewer.userId },
         loaders: createLoaders(options.db, viewer),
+        attachments: options.attachments,
       };
     },
   });

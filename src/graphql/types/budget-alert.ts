@@ -1,0 +1,44 @@
+import { formatMoney } from '../../domain/money.js';
+import type { BudgetAlert } from '../../generated/prisma/client.js';
+import { subscribeToBudgetAlerts } from '../../services/alert-bus.js';
+import { builder } from '../builder.js';
+import { decodeIdOf } from '../global-id.js';
+
+export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
+  id: { field: 'id' },
+  description: "Recorded once each time a SPEND_ALERTS budget's spend crosses 80 % or 100 % of its limit upwards.",
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
+  fields: (t) => ({
+    budget: t.relation('budget'),
+    thresholdPercent: t.exposeInt('thresholdPercent'),
+    spent: t.field({
+      type: 'Decimal',
+      description: 'Spend right after the crossing.',
+      select: { spentMinor: true, budget: { select: { currency: true } } },
+      resolve: (alert) => formatMoney(alert.spentMinor, alert.budget.currency),
+    }),
+    limit: t.field({
+      type: 'Decimal',
+      select: { limitMinor: true, budget: { select: { currency: true } } },
+      resolve: (alert) => formatMoney(alert.limitMinor, alert.budget.currency),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+async function* onlyBudget(alerts: AsyncIterable<BudgetAlert>, budgetId: string | null): AsyncIterable<BudgetAlert> {
+  for await (const alert of alerts) if (!budgetId || alert.budgetId === budgetId) yield alert;
+}
+
+builder.subscriptionField('budgetAlerts', (t) =>
+  t.field({
+    type: BudgetAlertType,
+    description: "The organization's budget alerts as they are recorded (after their transaction commits). Over SSE: POST with accept: text/event-stream.",
+    args: { budgetId: t.arg.id({ description: 'Only this budget.' }) },
+    subscribe: (_root, args, ctx) =>
+      onlyBudget(subscribeToBudgetAlerts(ctx.viewer.organizationId), args.budgetId ? decodeIdOf('Budget', args.budgetId, 'budgetId') : null),
+    // The payload is the committed row; fields reload the relations they need.
+    resolve: (alert) => alert,
+  }),
+);

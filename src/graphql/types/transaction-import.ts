@@ -5,7 +5,8 @@
 import { importTransactions, type ImportReport, type ImportRowOutcome } from '../../services/transaction-import.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
-import { COMMON_ERRORS, ErrorInterface } from './errors.js';
+import type { DomainError } from '../../domain/errors.js';
+import { COMMON_ERRORS, ErrorCodeEnum } from './errors.js';
 
 const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
   description:
@@ -13,6 +14,19 @@ const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
     'DUPLICATE_IN_BATCH: an earlier row of the batch has this externalId. REJECTED: the row breaks a rule; see error.',
   values: ['CREATED', 'EXISTING', 'DUPLICATE_IN_BATCH', 'REJECTED'] as const,
 });
+
+// A plain object, not the Error instance: graphql-js treats an Error returned by a resolver as a
+// thrown one, which would fail the field instead of reporting the row.
+const ImportRowError = builder
+  .objectRef<{ code: DomainError['code']; message: string; field: string | null }>('ImportRowError')
+  .implement({
+    description: 'Why a row was not imported; the same codes as the mutation errors (e.g. INVALID_INPUT for a missing externalId or amount).',
+    fields: (t) => ({
+      code: t.expose('code', { type: ErrorCodeEnum }),
+      message: t.exposeString('message'),
+      field: t.exposeString('field', { nullable: true }),
+    }),
+  });
 
 const ImportRowResult = builder.objectRef<ImportRowOutcome>('ImportRowResult').implement({
   fields: (t) => ({
@@ -24,7 +38,11 @@ const ImportRowResult = builder.objectRef<ImportRowOutcome>('ImportRowResult').i
       description: 'The stored transaction (CREATED and EXISTING rows).',
       resolve: (row) => (row.transactionId ? encodeGlobalId('Transaction', row.transactionId) : null),
     }),
-    error: t.field({ type: ErrorInterface, nullable: true, resolve: (row) => row.error }),
+    error: t.field({
+      type: ImportRowError,
+      nullable: true,
+      resolve: (row) => (row.error ? { code: row.error.code, message: row.error.message, field: row.error.field ?? null } : null),
+    }),
   }),
 });
 

@@ -47,7 +47,7 @@ export const BudgetType = builder.prismaNode('Budget', {
     employees: t.field({
       type: [EmployeeType],
       description: 'The employees allocated to this budget (see budgetEmployees for their limits).',
-      select: { budgetEmployees: { include: { employee: true }, orderBy: { createdAt: 'asc' } } },
+      select: { budgetEmployees: { include: { employee: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
       resolve: (budget) => budget.budgetEmployees.map((allocation) => allocation.employee),
     }),
     budgetEmployees: t.relation('budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),

@@ -138,7 +138,10 @@ function deletedPayload(name: string) {
   return builder.objectRef<{ deletedId: string }>(name).implement({ fields: (t) => ({ deletedId: t.exposeID('deletedId') }) });
 }
 
-const DeleteAllocationInput = builder.inputType('DeleteAllocationInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+/** Each mutation has its own `XInput`, as everywhere in the schema. */
+function deleteInput(name: string) {
+  return builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
+}
 
 const CreateBudgetEmployeeInput = builder.inputType('CreateBudgetEmployeeInput', {
   fields: (t) => ({
@@ -172,7 +175,7 @@ builder.mutationField('createBudgetEmployee', (t) =>
 builder.mutationField('deleteBudgetEmployee', (t) =>
   t.field({
     type: deletedPayload('DeleteBudgetEmployeeSuccess'),
-    args: { input: t.arg({ type: DeleteAllocationInput, required: true }) },
+    args: { input: t.arg({ type: deleteInput('DeleteBudgetEmployeeInput'), required: true }) },
     errors: { types: COMMON_ERRORS },
     resolve: async (_root, { input }, ctx) => {
       await deleteBudgetEmployee(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetEmployee', input.id, 'id') });
@@ -213,7 +216,7 @@ builder.mutationField('createBudgetContractor', (t) =>
 builder.mutationField('deleteBudgetContractor', (t) =>
   t.field({
     type: deletedPayload('DeleteBudgetContractorSuccess'),
-    args: { input: t.arg({ type: DeleteAllocationInput, required: true }) },
+    args: { input: t.arg({ type: deleteInput('DeleteBudgetContractorInput'), required: true }) },
     errors: { types: COMMON_ERRORS },
     resolve: async (_root, { input }, ctx) => {
       await deleteBudgetContractor(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetContractor', input.id, 'id') });
@@ -254,7 +257,7 @@ builder.mutationField('createBudgetProject', (t) =>
 builder.mutationField('deleteBudgetProject', (t) =>
   t.field({
     type: deletedPayload('DeleteBudgetProjectSuccess'),
-    args: { input: t.arg({ type: DeleteAllocationInput, required: true }) },
+    args: { input: t.arg({ type: deleteInput('DeleteBudgetProjectInput'), required: true }) },
     errors: { types: COMMON_ERRORS },
     resolve: async (_root, { input }, ctx) => {
       await deleteBudgetProject(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetProject', input.id, 'id') });
@@ -290,7 +293,7 @@ builder.mutationField('createBudgetInvoice', (t) =>
 builder.mutationField('deleteBudgetInvoice', (t) =>
   t.field({
     type: deletedPayload('DeleteBudgetInvoiceSuccess'),
-    args: { input: t.arg({ type: DeleteAllocationInput, required: true }) },
+    args: { input: t.arg({ type: deleteInput('DeleteBudgetInvoiceInput'), required: true }) },
     errors: { types: COMMON_ERRORS },
     resolve: async (_root, { input }, ctx) => {
       await deleteBudgetInvoice(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetInvoice', input.id, 'id') });

@@ -58,12 +58,12 @@ describe('alerts recorded by chargeBudget', () => {
 });
 
 /** Opens `budgetAlerts` over SSE through yoga.fetch and collects the `next` events' data. */
-async function subscribe(tenant: TestTenant) {
+async function subscribe(tenant: TestTenant, query = 'subscription { budgetAlerts { thresholdPercent spent limit budget { id name } } }') {
   const controller = new AbortController();
   const response = await app.yoga.fetch('http://allot.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tenant.apiKey}` },
-    body: JSON.stringify({ query: 'subscription { budgetAlerts { thresholdPercent spent limit budget { id name } } }' }),
+    body: JSON.stringify({ query }),
     signal: controller.signal,
   });
   expect(response.status).toBe(200);
@@ -146,6 +146,22 @@ describe('budgetAlerts subscription over SSE', () => {
     expect(theirs.events).toEqual([]);
     await mine.close();
     await theirs.close();
+  });
+
+  it('budgetAlerts(budgetId:) delivers only that budget\'s alerts', async () => {
+    const db = app.database.prisma;
+    const { viewer } = app.orgA;
+    const watched = await budgetFixture(db, viewer, { name: 'Watched', limit: '10.00', config: ['SPEND_ALERTS'] });
+    const other = await budgetFixture(db, viewer, { name: 'Other', limit: '10.00', config: ['SPEND_ALERTS'] });
+    const stream = await subscribe(app.orgA, `subscription { budgetAlerts(budgetId: "${gid('Budget', watched.id)}") { thresholdPercent budget { name } } }`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const transaction = await transactionFixture(db, viewer, { amount: '100.00' });
+    await createBudgetTransaction(db, viewer, { budgetId: other.id, transactionId: transaction.id, amount: '9.00' });
+    await createBudgetTransaction(db, viewer, { budgetId: watched.id, transactionId: transaction.id, amount: '8.00' });
+    expect(await stream.waitFor(1)).toEqual([{ data: { budgetAlerts: { thresholdPercent: 80, budget: { name: 'Watched' } } } }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stream.events).toHaveLength(1);
+    await stream.close();
   });
 
   it('refuses a subscription without an API key', async () => {

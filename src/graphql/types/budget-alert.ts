@@ -1,5 +1,5 @@
 import { formatMoney } from '../../domain/money.js';
-import type { BudgetAlert } from '../../generated/prisma/client.js';
+import { filter, pipe } from 'graphql-yoga';
 import { subscribeToBudgetAlerts } from '../../services/alert-bus.js';
 import { builder } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
@@ -27,17 +27,19 @@ export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
   }),
 });
 
-async function* onlyBudget(alerts: AsyncIterable<BudgetAlert>, budgetId: string | null): AsyncIterable<BudgetAlert> {
-  for await (const alert of alerts) if (!budgetId || alert.budgetId === budgetId) yield alert;
-}
-
 builder.subscriptionField('budgetAlerts', (t) =>
   t.field({
     type: BudgetAlertType,
     description: "The organization's budget alerts as they are recorded (after their transaction commits). Over SSE: POST with accept: text/event-stream.",
     args: { budgetId: t.arg.id({ description: 'Only this budget.' }) },
-    subscribe: (_root, args, ctx) =>
-      onlyBudget(subscribeToBudgetAlerts(ctx.viewer.organizationId), args.budgetId ? decodeIdOf('Budget', args.budgetId, 'budgetId') : null),
+    subscribe: (_root, args, ctx) => {
+      const budgetId = args.budgetId ? decodeIdOf('Budget', args.budgetId, 'budgetId') : null;
+      // yoga's filter (a Repeater) stops listening on the bus as soon as the client goes away.
+      return pipe(
+        subscribeToBudgetAlerts(ctx.viewer.organizationId),
+        filter((alert) => budgetId === null || alert.budgetId === budgetId),
+      );
+    },
     // The payload is the committed row; fields reload the relations they need.
     resolve: (alert) => alert,
   }),

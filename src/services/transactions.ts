@@ -221,20 +221,26 @@ export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTra
       },
     );
     if (Object.keys(changes).length === 0) return before;
-    const transaction = await tx.transaction.update({
-      where: { id: before.id },
-      data: {
-        externalId,
-        date: input.date ?? undefined,
-        amountMinor,
-        currency,
-        direction,
-        type,
-        description,
-        counterpartyName,
-        projectId: input.projectId,
-      },
-    });
+    const transaction = await tx.transaction
+      .update({
+        where: { id: before.id },
+        data: {
+          externalId,
+          date: input.date ?? undefined,
+          amountMinor,
+          currency,
+          direction,
+          type,
+          description,
+          counterpartyName,
+          projectId: input.projectId,
+        },
+      })
+      .catch((error: unknown) => {
+        // A concurrent create took the externalId between the check above and this write.
+        if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
+        throw error;
+      });
     await recordChange(tx, viewer, { entityType: 'Transaction', entityId: transaction.id, action: 'UPDATED', changes });
     return transaction;
   });

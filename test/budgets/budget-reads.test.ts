@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/open.js';
 import { createAccount } from '../../src/services/accounts.js';
 import { createContractor, createInvoice, createProject } from '../../src/services/allocation-targets.js';
 import { createBudgetContractor, createBudgetEmployee, createBudgetInvoice, createBudgetProject } from '../../src/services/budget-allocations.js';
+import { budgetSpentMinor } from '../../src/services/budget-spend.js';
 import { createBudgetTransaction } from '../../src/services/budget-transactions.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -72,6 +73,8 @@ describe('spend', () => {
         { periodStart: '2024-07-01', start: '2024-07-01', end: '2024-08-31', spent: '50.00' },
       ],
     });
+    // The read-side batch query and chargeBudget's sum implement one rule: they must agree.
+    expect(await budgetSpentMinor(db, budget)).toBe(45000n);
   });
 
   it('totals a group per currency', async () => {

@@ -122,6 +122,11 @@ describe('attachment metadata', () => {
       { input: { transactionId, fileName: 'run.exe', contentType: 'application/x-msdownload', sizeBytes: 10 } },
     );
     expect(refused.data!.createAttachment).toEqual({ code: 'FILE_TYPE_REFUSED' });
+    const negative = await app.gql(
+      `mutation($input: CreateAttachmentInput!) { createAttachment(input: $input) { ... on Error { code field } } }`,
+      { input: { transactionId, fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: -1 } },
+    );
+    expect(negative.data!.createAttachment).toEqual({ code: 'INVALID_INPUT', field: 'sizeBytes' });
 
     const search = async (text: string) =>
       (await app.gql(`query($text: String) { attachments(filter: {search: $text}) { totalCount nodes { fileName } } }`, { text })).data!.attachments;

@@ -149,4 +149,18 @@ describe('transactions and budget transactions', () => {
     expect(await create('createTransaction', input, '')).toMatchObject({ code: 'UNKNOWN_VALUE', field: 'direction' });
     expect(await create('createTransaction', { ...input, direction: 'CREDIT', amount: '-1.00' }, '')).toMatchObject({ code: 'INVALID_AMOUNT' });
   });
+
+  it('updateTransaction: CURRENCY_MISMATCH and ALLOCATION_EXCEEDED once split; updateBudgetTransaction: BUDGET_FROZEN and CURRENCY_MISMATCH', async () => {
+    const budgetId = await budget({ limit: '100.00', config: ['AUTO_FREEZE'] });
+    const transactionId = await transaction({ amount: '500.00' });
+    const part = await create('createBudgetTransaction', { budgetId, transactionId, amount: '60.00' }, '... on CreateBudgetTransactionSuccess { budgetTransaction { id } }');
+    const partId = part.budgetTransaction.id;
+    expect(await create('updateTransaction', { id: transactionId, currency: 'USD' }, '')).toMatchObject({ code: 'CURRENCY_MISMATCH', field: 'currency' });
+    expect(await create('updateTransaction', { id: transactionId, amount: '59.99' }, '')).toMatchObject({ code: 'ALLOCATION_EXCEEDED', field: 'amount' });
+    expect(await create('updateBudgetTransaction', { id: partId, amount: '100.01' }, '')).toMatchObject({ code: 'BUDGET_FROZEN' });
+    const usdBudget = await budget({ currency: 'USD' });
+    expect(await create('updateBudgetTransaction', { id: partId, budgetId: usdBudget }, '')).toMatchObject({ code: 'CURRENCY_MISMATCH' });
+    const unchanged = await app.gql(`query($id: ID!) { node(id: $id) { ... on BudgetTransaction { amount budget { id spent } } } }`, { id: partId });
+    expect(unchanged.data!.node).toEqual({ amount: '60.00', budget: { id: budgetId, spent: '60.00' } });
+  });
 });

@@ -18,10 +18,17 @@ export interface PeriodSpend {
 export interface RequestLoaders {
   /** The organization's whole category forest, loaded with one query on first use. */
   categoryTree(): Promise<CategoryTree<Category>>;
+  /**
+   * Drops the cached forest. Category mutations call it after writing: mutations in one request
+   * run in order, and a later one's payload must not show the tree as it was before the earlier.
+   */
+  forgetCategoryTree(): void;
   /** Spend in minor units by budget id: every budget asked for during one tick costs one query. */
   budgetSpent: DataLoader<string, bigint>;
   /** Spend per granularity period by budget id, also one query per batch. */
   budgetSpendByPeriod: DataLoader<string, PeriodSpend[]>;
+  /** Drops cached spend; mutations that change spend or a budget's window call it, for the same reason. */
+  forgetBudgetSpend(): void;
 }
 
 const uuidList = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
@@ -73,14 +80,22 @@ async function loadBudgetSpendByPeriod(db: Db, viewer: Viewer, ids: readonly str
 
 export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
   let tree: Promise<CategoryTree<Category>> | undefined;
-  return {
+  const loaders: RequestLoaders = {
     categoryTree() {
       tree ??= db.category
         .findMany({ where: { organizationId: viewer.organizationId }, orderBy: [{ title: 'asc' }, { id: 'asc' }] })
         .then((rows: Category[]) => new CategoryTree(rows));
       return tree;
     },
+    forgetCategoryTree() {
+      tree = undefined;
+    },
     budgetSpent: new DataLoader((ids) => loadBudgetSpent(db, viewer, ids), { maxBatchSize: 500 }),
     budgetSpendByPeriod: new DataLoader((ids) => loadBudgetSpendByPeriod(db, viewer, ids), { maxBatchSize: 500 }),
+    forgetBudgetSpend() {
+      loaders.budgetSpent.clearAll();
+      loaders.budgetSpendByPeriod.clearAll();
+    },
   };
+  return loaders;
 }

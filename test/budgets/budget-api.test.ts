@@ -142,6 +142,31 @@ describe('groups, allocations, budget transactions', () => {
     expect((await app.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: budgetId })).data!.node).toBeNull();
   });
 
+  it('each mutation of one request sees the spend left by the previous one', async () => {
+    const budget = await mutate(
+      'createBudget',
+      { name: 'Sequential', type: 'GLOBAL', granularity: 'MONTH', dateFrom: '2024-01-01', dateTo: '2024-12-31', limit: '100', currency: 'EUR' },
+      '... on CreateBudgetSuccess { budget { id } }',
+    );
+    const transaction = await mutate(
+      'createTransaction',
+      { externalId: 'seq-1', date: '2024-02-01', amount: '100.00', currency: 'EUR', direction: 'DEBIT' },
+      '... on CreateTransactionSuccess { transaction { id } }',
+    );
+    const part = (amount: string) => ({ budgetId: budget.budget.id, transactionId: transaction.transaction.id, amount });
+    const response = await app.gql(
+      `mutation($a: CreateBudgetTransactionInput!, $b: CreateBudgetTransactionInput!) {
+        a: createBudgetTransaction(input: $a) { ... on CreateBudgetTransactionSuccess { budgetTransaction { budget { spent status } } } }
+        b: createBudgetTransaction(input: $b) { ... on CreateBudgetTransactionSuccess { budgetTransaction { budget { spent status } } } }
+      }`,
+      { a: part('30.00'), b: part('55.00') },
+    );
+    expect(response.data).toEqual({
+      a: { budgetTransaction: { budget: { spent: '30.00', status: 'OK' } } },
+      b: { budgetTransaction: { budget: { spent: '85.00', status: 'WARNING' } } },
+    });
+  });
+
   it('refuses an oversized page with BAD_USER_INPUT', async () => {
     const response = await app.gql(`{ budgets(first: 101) { totalCount } }`);
     expect(response.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');

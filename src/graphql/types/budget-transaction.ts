@@ -92,6 +92,7 @@ builder.mutationField('createBudgetTransaction', (t) =>
         employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
         amount: input.amount,
       });
+      ctx.loaders.forgetBudgetSpend();
       return { budgetTransactionId: part.id };
     },
   }),
@@ -119,6 +120,7 @@ builder.mutationField('updateBudgetTransaction', (t) =>
         employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
         amount: input.amount,
       });
+      ctx.loaders.forgetBudgetSpend();
       return { budgetTransactionId: part.id };
     },
   }),
@@ -137,6 +139,7 @@ builder.mutationField('deleteBudgetTransaction', (t) =>
     errors: { types: COMMON_ERRORS },
     resolve: async (_root, { input }, ctx) => {
       await deleteBudgetTransaction(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetTransaction', input.id, 'id') });
+      ctx.loaders.forgetBudgetSpend();
       return { deletedId: input.id };
     },
   }),

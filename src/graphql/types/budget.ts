@@ -213,6 +213,8 @@ builder.mutationField('updateBudget', (t) =>
         id: decodeIdOf('Budget', input.id, 'id'),
         budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
       });
+      // A new window or limit changes spend and status; later reads in this request must see it.
+      ctx.loaders.forgetBudgetSpend();
       return { budgetId: budget.id };
     },
   }),

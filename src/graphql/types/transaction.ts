@@ -163,6 +163,8 @@ builder.mutationField('updateTransaction', (t) =>
         counterpartyName: input.counterparty,
         projectId: decodeOptionalIdOf('Project', input.projectId, 'projectId'),
       });
+      // A new date can move spend in or out of budget windows.
+      ctx.loaders.forgetBudgetSpend();
       return { transactionId: transaction.id };
     },
   }),

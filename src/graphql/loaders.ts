@@ -15,19 +15,15 @@ export interface PeriodSpend {
   spentMinor: bigint;
 }
 
-export interface RequestLoaders {
-  /** The organization's whole category forest, loaded with one query on first use. */
-  categoryTree(): Promise<CategoryTree<Category>>;
-  /**
-   * Drops the cached forest. Category mutations call it after writing: mutations in one request
-   * run in order, and a later one's payload must not show the tree as it was before the earlier.
-   */
-  forgetCategoryTree(): void;
+export interface BudgetSpendLoaders {
   /** Spend in minor units by budget id: every budget asked for during one tick costs one query. */
   budgetSpent: DataLoader<string, bigint>;
   /** Spend per granularity period by budget id, also one query per batch. */
   budgetSpendByPeriod: DataLoader<string, PeriodSpend[]>;
-  /** Drops cached spend; mutations that change spend or a budget's window call it, for the same reason. */
+  /**
+   * Drops cached spend. Mutations that change spend or a budget's window call it: mutations in
+   * one request run in order, and a later one's payload must not show spend from before.
+   */
   forgetBudgetSpend(): void;
 }
 
@@ -78,18 +74,8 @@ async function loadBudgetSpendByPeriod(db: Db, viewer: Viewer, ids: readonly str
   return ids.map((id) => byId.get(id) ?? []);
 }
 
-export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
-  let tree: Promise<CategoryTree<Category>> | undefined;
-  const loaders: RequestLoaders = {
-    categoryTree() {
-      tree ??= db.category
-        .findMany({ where: { organizationId: viewer.organizationId }, orderBy: [{ title: 'asc' }, { id: 'asc' }] })
-        .then((rows: Category[]) => new CategoryTree(rows));
-      return tree;
-    },
-    forgetCategoryTree() {
-      tree = undefined;
-    },
+function createBudgetSpendLoaders(db: Db, viewer: Viewer): BudgetSpendLoaders {
+  const loaders: BudgetSpendLoaders = {
     budgetSpent: new DataLoader((ids) => loadBudgetSpent(db, viewer, ids), { maxBatchSize: 500 }),
     budgetSpendByPeriod: new DataLoader((ids) => loadBudgetSpendByPeriod(db, viewer, ids), { maxBatchSize: 500 }),
     forgetBudgetSpend() {
@@ -98,4 +84,22 @@ export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
     },
   };
   return loaders;
+}
+
+export interface RequestLoaders extends BudgetSpendLoaders {
+  /** The organization's whole category forest, loaded with one query on first use. */
+  categoryTree(): Promise<CategoryTree<Category>>;
+}
+
+export function createLoaders(db: Db, viewer: Viewer): RequestLoaders {
+  let tree: Promise<CategoryTree<Category>> | undefined;
+  return {
+    ...createBudgetSpendLoaders(db, viewer),
+    categoryTree() {
+      tree ??= db.category
+        .findMany({ where: { organizationId: viewer.organizationId }, orderBy: [{ title: 'asc' }, { id: 'asc' }] })
+        .then((rows: Category[]) => new CategoryTree(rows));
+      return tree;
+    },
+  };
 }

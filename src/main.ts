@@ -8,7 +8,6 @@ import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { openDatabase, type Database } from './db/open.js';
 import { createHttpServer } from './http/server.js';
-import { AttachmentStorage } from './services/attachment-storage.js';
 import { seedDemoOrganization } from './services/demo.js';
 
 const config = loadConfig();
@@ -46,7 +45,6 @@ if (config.seedDemo && (await db.organization.count()) === 0) {
 const server = createHttpServer({
   database,
   maxBodyBytes: config.maxBodyBytes,
-  attachments: new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes }),
   graphiql: config.environment !== 'production',
   graphiqlApiKey: config.environment === 'development' ? graphiqlApiKey : undefined,
 });

@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
-import { createAllotYoga, type YogaOptions } from './yoga.js';
+import type { AttachmentStorage } from '../services/attachment-storage.js';
+import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
 
 export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   database: Database;
@@ -24,9 +25,9 @@ class BodyTooLargeError extends Error {}
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /** Uploads (GraphQL multipart requests) may be as large as the upload limit; everything else keeps the small limit. */
-function bodyLimit(req: IncomingMessage, options: ServerOptions): number {
+function bodyLimit(req: IncomingMessage, options: ServerOptions, attachments: AttachmentStorage): number {
   const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
-  return multipart ? options.attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
+  return multipart ? attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -43,7 +44,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createHttpServer(options: ServerOptions): Server {
-  const yoga = createAllotYoga({ ...options, db: options.database.prisma });
+  const attachments = options.attachments ?? configuredAttachmentStorage();
+  const yoga = createAllotYoga({ ...options, attachments, db: options.database.prisma });
 
   return createServer(async (req, res) => {
     try {
@@ -53,7 +55,7 @@ export function createHttpServer(options: ServerOptions): Server {
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
       }
       let body: Buffer | undefined;
-      const limit = bodyLimit(req, options);
+      const limit = bodyLimit(req, options, attachments);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         try {
           body = await readBody(req, limit);

@@ -9,14 +9,10 @@ import type { Db } from '../db/open.js';
 import type { Budget, BudgetContractor, BudgetEmployee, BudgetInvoice, BudgetProject } from '../generated/prisma/client.js';
 import { findContractor, findEmployee, findInvoice, findProject } from './allocation-targets.js';
 import { findBudget } from './budgets.js';
+import { isUniqueViolation } from './prisma-errors.js';
 import { recordChange, type ChangeRecord } from './changelog.js';
 import { inTransaction, type Tx } from './transaction.js';
 import type { Viewer } from './viewer.js';
-
-/** PostgreSQL unique violation as Prisma reports it: the loser of a race between two creates. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 async function refuseDuplicate<T>(what: string, create: () => Promise<T>): Promise<T> {
   try {

@@ -21,9 +21,9 @@ import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } 
 import { findProject } from './allocation-targets.js';
 import { publishBudgetAlerts } from './alert-bus.js';
 import type { AttachmentStorage } from './attachment-storage.js';
-import { isUniqueViolation } from './budget-allocations.js';
 import { chargeBudget, isInWindow, lockBudget } from './budget-spend.js';
 import { diffFields, recordChange } from './changelog.js';
+import { isUniqueViolation } from './prisma-errors.js';
 import { inTransaction, type Tx } from './transaction.js';
 import type { Viewer } from './viewer.js';
 

@@ -9,6 +9,7 @@ import { requireDateRange } from '../domain/dates.js';
 import { NotFoundError } from '../domain/errors.js';
 import { formatMoney, parseMoney, requireCurrency } from '../domain/money.js';
 import { requireTitle } from '../domain/text.js';
+import { isoDay } from '../domain/budget-periods.js';
 import type { Db } from '../db/open.js';
 import type { Budget, BudgetGroup } from '../generated/prisma/client.js';
 import { lockBudget } from './budget-spend.js';
@@ -131,8 +132,6 @@ export interface UpdateBudgetInput {
   limit?: string | null;
 }
 
-const day = (date: Date) => date.toISOString().slice(0, 10);
-
 /**
  * Locks the budget row so a concurrent charge sees either the old or the new limit and window,
  * never a mix.
@@ -157,8 +156,8 @@ export async function updateBudget(db: Db, viewer: Viewer, input: UpdateBudgetIn
         name: before.name,
         type: before.type,
         granularity: before.granularity,
-        dateFrom: day(before.dateFrom),
-        dateTo: day(before.dateTo),
+        dateFrom: isoDay(before.dateFrom),
+        dateTo: isoDay(before.dateTo),
         budgetGroupId: before.budgetGroupId,
         config: before.config,
         limit: formatMoney(before.limitMinor, before.currency),
@@ -167,8 +166,8 @@ export async function updateBudget(db: Db, viewer: Viewer, input: UpdateBudgetIn
         name,
         type,
         granularity,
-        dateFrom: input.dateFrom ? day(input.dateFrom) : undefined,
-        dateTo: input.dateTo ? day(input.dateTo) : undefined,
+        dateFrom: input.dateFrom ? isoDay(input.dateFrom) : undefined,
+        dateTo: input.dateTo ? isoDay(input.dateTo) : undefined,
         budgetGroupId: input.budgetGroupId,
         config,
         limit: limitMinor === undefined ? undefined : formatMoney(limitMinor, before.currency),

@@ -16,6 +16,7 @@ import {
 } from '../domain/errors.js';
 import { formatMoney, parseMoney, requireCurrency } from '../domain/money.js';
 import { optionalText } from '../domain/text.js';
+import { isoDay } from '../domain/budget-periods.js';
 import type { Db } from '../db/open.js';
 import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } from '../generated/prisma/client.js';
 import { findProject } from './allocation-targets.js';
@@ -146,8 +147,6 @@ export interface UpdateTransactionInput {
   projectId?: string | null;
 }
 
-const day = (date: Date) => date.toISOString().slice(0, 10);
-
 /**
  * Locks the transaction (so no budget part is added meanwhile) and then the budgets of its parts in
  * id order (so two updates never wait on each other's budgets in opposite orders).
@@ -191,7 +190,7 @@ export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTra
           'amount',
         );
       }
-      if (input.date && day(input.date) !== day(before.date)) {
+      if (input.date && isoDay(input.date) !== isoDay(before.date)) {
         alerts.push(...(await rechargeForNewDate(tx, viewer, parts, before, input.date)));
       }
     }
@@ -199,7 +198,7 @@ export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTra
     const changes = diffFields(
       {
         externalId: before.externalId,
-        date: day(before.date),
+        date: isoDay(before.date),
         amount: formatMoney(before.amountMinor, before.currency),
         currency: before.currency,
         direction: before.direction,
@@ -210,7 +209,7 @@ export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTra
       },
       {
         externalId,
-        date: input.date ? day(input.date) : undefined,
+        date: input.date ? isoDay(input.date) : undefined,
         amount: amountMinor === undefined ? undefined : formatMoney(amountMinor, nextCurrency),
         currency,
         direction,

@@ -73,11 +73,14 @@ async function subscribe(tenant: TestTenant, query = 'subscription { budgetAlert
   const events: unknown[] = [];
   let buffer = '';
   let waiting: (() => void) | undefined;
+  let opened!: () => void;
+  const firstChunk = new Promise<void>((resolve) => (opened = resolve));
   const pump = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
+        opened();
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -92,6 +95,9 @@ async function subscribe(tenant: TestTenant, query = 'subscription { budgetAlert
       // aborted
     }
   })();
+  // yoga writes a keep-alive comment once the subscription runs; then let it reach the bus.
+  await firstChunk;
+  await new Promise((resolve) => setTimeout(resolve, 100));
   return {
     events,
     async waitFor(count: number, timeoutMs = 5000) {
@@ -118,8 +124,6 @@ describe('budgetAlerts subscription over SSE', () => {
     const db = app.database.prisma;
     const mine = await subscribe(app.orgA);
     const theirs = await subscribe(app.orgB);
-    // Give the subscriptions a moment to attach to the bus before triggering.
-    await new Promise((resolve) => setTimeout(resolve, 200));
 
     const budget = await budgetFixture(db, app.orgA.viewer, { name: 'Events', limit: '100.00', config: ['SPEND_ALERTS', 'AUTO_FREEZE'] });
     const transaction = await transactionFixture(db, app.orgA.viewer, { amount: '500.00' });
@@ -154,7 +158,6 @@ describe('budgetAlerts subscription over SSE', () => {
     const watched = await budgetFixture(db, viewer, { name: 'Watched', limit: '10.00', config: ['SPEND_ALERTS'] });
     const other = await budgetFixture(db, viewer, { name: 'Other', limit: '10.00', config: ['SPEND_ALERTS'] });
     const stream = await subscribe(app.orgA, `subscription { budgetAlerts(budgetId: "${gid('Budget', watched.id)}") { thresholdPercent budget { name } } }`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     const transaction = await transactionFixture(db, viewer, { amount: '100.00' });
     await createBudgetTransaction(db, viewer, { budgetId: other.id, transactionId: transaction.id, amount: '9.00' });
     await createBudgetTransaction(db, viewer, { budgetId: watched.id, transactionId: transaction.id, amount: '8.00' });

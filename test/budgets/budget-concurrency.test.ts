@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { budgetSpentMinor } from '../../src/services/budget-spend.js';
 import { createBudgetTransaction, updateBudgetTransaction } from '../../src/services/budget-transactions.js';
+import { importTransactions } from '../../src/services/transaction-import.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
@@ -65,5 +66,19 @@ describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => 
     expect(codes.filter((code) => code !== 'ok').every((code) => code === 'ALLOCATION_EXCEEDED')).toBe(true);
     const allocated = await db.budgetTransaction.aggregate({ where: { transactionId: transaction.id }, _sum: { amountMinor: true } });
     expect(allocated._sum.amountMinor).toBe(98000n);
+  });
+
+  it('5 concurrent imports of one file store each externalId once, and report each created once', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      externalId: `race-${i}`,
+      date: new Date('2024-04-01T00:00:00Z'),
+      amount: '10.00',
+      currency: 'EUR',
+      direction: 'DEBIT',
+    }));
+    const reports = await Promise.all(Array.from({ length: 5 }, () => importTransactions(db, viewer, { rows })));
+    expect(reports.reduce((sum, report) => sum + report.created, 0)).toBe(20);
+    expect(reports.every((report) => report.created + report.existing === 20)).toBe(true);
+    expect(await db.transaction.count({ where: { organizationId: viewer.organizationId, externalId: { startsWith: 'race-' } } })).toBe(20);
   });
 });

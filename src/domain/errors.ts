@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'FILE_TOO_LARGE',
   'FILE_TYPE_REFUSED',
+  'UNKNOWN_VALUE',
+  'TRANSACTION_IN_USE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -171,4 +173,21 @@ export class FileTooLargeError extends DomainError {
 
 export class FileTypeRefusedError extends DomainError {
   readonly code = 'FILE_TYPE_REFUSED';
+}
+
+/** A value outside a closed list (a budget granularity, a budget option, a direction…). */
+export class UnknownValueError extends DomainError {
+  readonly code = 'UNKNOWN_VALUE';
+  constructor(
+    message: string,
+    readonly allowed: readonly string[],
+    field?: string,
+  ) {
+    super(message, field);
+  }
+}
+
+/** The transaction is still split across budgets; delete its budget transactions first. */
+export class TransactionInUseError extends DomainError {
+  readonly code = 'TRANSACTION_IN_USE';
 }

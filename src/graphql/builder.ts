@@ -11,6 +11,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
+import type { UploadedFile } from '../services/attachments.js';
 import type { Context } from './context.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 
@@ -80,6 +81,8 @@ export const builder = new SchemaBuilder<{
     Decimal: { Input: string; Output: string };
     Date: { Input: Date; Output: Date };
     DateTime: { Input: Date; Output: Date };
+    /** A file part of a GraphQL multipart request (graphql-yoga parses it into a File). */
+    File: { Input: UploadedFile; Output: never };
   };
 }>({
   plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import type { AttachmentStorage } from '../services/attachment-storage.js';
 import type { Viewer } from '../services/viewer.js';
 import type { RequestLoaders } from './loaders.js';
 
@@ -7,4 +8,6 @@ export interface Context {
   db: Db;
   viewer: Viewer;
   loaders: RequestLoaders;
+  /** Where uploaded attachment bytes are stored, with the upload size limit. */
+  attachments: AttachmentStorage;
 }

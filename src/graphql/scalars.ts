@@ -62,3 +62,20 @@ builder.scalarType('DateTime', {
   parseValue: parseDateTime,
   parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
+
+builder.scalarType('File', {
+  description: 'A file sent as a part of a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). Input only.',
+  serialize: () => {
+    throw new GraphQLError('File is an input-only scalar');
+  },
+  parseValue: (value) => {
+    const file = value as { name?: unknown; size?: unknown; arrayBuffer?: unknown } | null;
+    if (!file || typeof file.arrayBuffer !== 'function' || typeof file.size !== 'number') {
+      throw new GraphQLError('Expected a file part of a multipart request', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return value as never;
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('A file cannot be written inline; send it as a multipart request part', { extensions: { code: 'BAD_USER_INPUT' } });
+  },
+});

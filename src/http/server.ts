@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
-import { createAllotYoga, type YogaOptions } from './yoga.js';
+import type { AttachmentStorage } from '../services/attachment-storage.js';
+import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
 
 export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   database: Database;
@@ -19,6 +20,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 class BodyTooLargeError extends Error {}
+
+/** Room for the multipart envelope (operations, map, part headers) around an upload's bytes. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+/** Uploads (GraphQL multipart requests) may be as large as the upload limit; everything else keeps the small limit. */
+function bodyLimit(req: IncomingMessage, options: ServerOptions, attachments: AttachmentStorage): number {
+  const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+  return multipart ? attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
+}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -34,7 +44,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createHttpServer(options: ServerOptions): Server {
-  const yoga = createAllotYoga({ ...options, db: options.database.prisma });
+  const attachments = options.attachments ?? configuredAttachmentStorage();
+  const yoga = createAllotYoga({ ...options, attachments, db: options.database.prisma });
 
   return createServer(async (req, res) => {
     try {
@@ -44,16 +55,17 @@ export function createHttpServer(options: ServerOptions): Server {
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
       }
       let body: Buffer | undefined;
+      const limit = bodyLimit(req, options, attachments);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         try {
-          body = await readBody(req, options.maxBodyBytes);
+          body = await readBody(req, limit);
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           res.setHeader('connection', 'close');
           return sendJson(res, 413, {
             errors: [
               {
-                message: `Request body is larger than the limit of ${options.maxBodyBytes} bytes`,
+                message: `Request body is larger than the limit of ${limit} bytes`,
                 extensions: { code: 'PAYLOAD_TOO_LARGE' },
               },
             ],

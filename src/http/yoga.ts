@@ -8,11 +8,18 @@ import type { Db } from '../db/open.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { schema } from '../graphql/schema.js';
+import { loadConfig } from '../config.js';
+import { AttachmentStorage } from '../services/attachment-storage.js';
 import { authenticateApiKey } from '../services/organizations.js';
 import { maskError } from './errors.js';
 
 export interface YogaOptions {
   db: Db;
+  /**
+   * Attachment bytes (uploads through the GraphQL multipart request) and their size limit.
+   * Default: the configured directory and limit (ALLOT_ATTACHMENTS_DIR / ALLOT_MAX_UPLOAD_BYTES).
+   */
+  attachments?: AttachmentStorage;
   /** GraphiQL on /graphql (GET from a browser). Off in production. */
   graphiql: boolean;
   /** A key to prefill in GraphiQL's headers (the demo organization's, in development). */
@@ -26,8 +33,15 @@ function unauthenticated(message: string): GraphQLError {
   });
 }
 
+/** The storage the configuration names; its directory is only created on the first upload. */
+export function configuredAttachmentStorage(): AttachmentStorage {
+  const config = loadConfig();
+  return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes });
+}
+
 export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Context> {
   const logError = options.logError ?? ((error) => console.error(error));
+  const attachments = options.attachments ?? configuredAttachmentStorage();
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -51,6 +65,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         db: options.db,
         viewer: { organizationId: viewer.organizationId, userId: viewer.userId },
         loaders: createLoaders(options.db, viewer),
+        attachments,
       };
     },
   });

@@ -10,7 +10,25 @@ export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.Input
 export type Changes = Record<string, FieldChange>;
 
 export interface ChangeRecord {
-  entityType: 'Account' | 'Category' | 'Counterparty' | 'Entry' | 'Transfer' | 'Budget' | 'BudgetGroup' | 'Transaction' | 'BudgetTransaction' | 'Attachment';
+  entityType:
+    | 'Account'
+    | 'Category'
+    | 'Counterparty'
+    | 'Entry'
+    | 'Transfer'
+    | 'Budget'
+    | 'BudgetGroup'
+    | 'Transaction'
+    | 'BudgetTransaction'
+    | 'Attachment'
+    | 'Employee'
+    | 'Contractor'
+    | 'Project'
+    | 'Invoice'
+    | 'BudgetEmployee'
+    | 'BudgetContractor'
+    | 'BudgetProject'
+    | 'BudgetInvoice';
   entityId: string;
   action: ChangeAction;
   comment?: string;
@@ -28,6 +46,22 @@ export async function recordChange(tx: Tx, viewer: Viewer, change: ChangeRecord)
       comment: change.comment ?? null,
       changes: (change.changes ?? {}) as Prisma.InputJsonValue,
     },
+  });
+}
+
+/** Many events in one statement (bulk imports), in the order given. */
+export async function recordChanges(tx: Tx, viewer: Viewer, changes: readonly ChangeRecord[]): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.changelogEvent.createMany({
+    data: changes.map((change) => ({
+      organizationId: viewer.organizationId,
+      userId: viewer.userId,
+      entityType: change.entityType,
+      entityId: change.entityId,
+      action: change.action,
+      comment: change.comment ?? null,
+      changes: (change.changes ?? {}) as Prisma.InputJsonValue,
+    })),
   });
 }
 

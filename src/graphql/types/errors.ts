@@ -65,6 +65,9 @@ errorType(errors.DuplicateError, 'Something with the same unique key already exi
 errorType(errors.IdempotencyKeyReusedError, 'This idempotency key was used with a different input.');
 errorType(errors.FileTooLargeError, 'The file is over the upload size limit.');
 errorType(errors.FileTypeRefusedError, 'The file type is not accepted.');
+errorType(errors.UnknownValueError, 'A value outside a closed list; `allowed` lists the accepted ones.');
+builder.objectFields(errors.UnknownValueError, (t) => ({ allowed: t.exposeStringList('allowed') }));
+errorType(errors.TransactionInUseError, 'The transaction is still charged to budgets; delete its budget transactions first.');
 
 /** Errors any mutation that takes ids or text can return. */
 export const COMMON_ERRORS: ErrorClass[] = [errors.InvalidIdError, errors.InvalidInputError, errors.NotFoundError];

@@ -1,8 +1,9 @@
 import { builder } from '../builder.js';
 
-// Query and Mutation start empty; each type file adds its own fields beside the type they return.
+// Query, Mutation and Subscription start empty; each type file adds its own fields beside the type they return.
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.queryField('viewer', (t) =>
   t.prismaField({

@@ -1,0 +1,46 @@
+import { formatMoney } from '../../domain/money.js';
+import { filter, pipe } from 'graphql-yoga';
+import { subscribeToBudgetAlerts } from '../../services/alert-bus.js';
+import { builder } from '../builder.js';
+import { decodeIdOf } from '../global-id.js';
+
+export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
+  id: { field: 'id' },
+  description: "Recorded once each time a SPEND_ALERTS budget's spend crosses 80 % or 100 % of its limit upwards.",
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
+  fields: (t) => ({
+    budget: t.relation('budget'),
+    thresholdPercent: t.exposeInt('thresholdPercent'),
+    spent: t.field({
+      type: 'Decimal',
+      description: 'Spend right after the crossing.',
+      select: { spentMinor: true, budget: { select: { currency: true } } },
+      resolve: (alert) => formatMoney(alert.spentMinor, alert.budget.currency),
+    }),
+    limit: t.field({
+      type: 'Decimal',
+      select: { limitMinor: true, budget: { select: { currency: true } } },
+      resolve: (alert) => formatMoney(alert.limitMinor, alert.budget.currency),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.subscriptionField('budgetAlerts', (t) =>
+  t.field({
+    type: BudgetAlertType,
+    description: "The organization's budget alerts as they are recorded (after their transaction commits). Over SSE: POST with accept: text/event-stream.",
+    args: { budgetId: t.arg.id({ description: 'Only this budget.' }) },
+    subscribe: (_root, args, ctx) => {
+      const budgetId = args.budgetId ? decodeIdOf('Budget', args.budgetId, 'budgetId') : null;
+      // yoga's filter (a Repeater) stops listening on the bus as soon as the client goes away.
+      return pipe(
+        subscribeToBudgetAlerts(ctx.viewer.organizationId),
+        filter((alert) => budgetId === null || alert.budgetId === budgetId),
+      );
+    },
+    // The payload is the committed row; fields reload the relations they need.
+    resolve: (alert) => alert,
+  }),
+);

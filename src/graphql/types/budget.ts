@@ -1,0 +1,239 @@
+import { budgetStatus, utilization } from '../../domain/budget-rules.js';
+import { isoDay, periodBuckets } from '../../domain/budget-periods.js';
+import { InvalidAmountError, InvalidDateRangeError, UnknownCurrencyError, UnknownValueError } from '../../domain/errors.js';
+import { formatMoney } from '../../domain/money.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { createBudget, deleteBudget, updateBudget } from '../../services/budgets.js';
+import { builder, PAGING } from '../builder.js';
+import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { BudgetGranularityEnum, BudgetOptionEnum, BudgetStatusEnum, BudgetTypeEnum } from './budget-enums.js';
+import { EmployeeType } from './employee.js';
+import { COMMON_ERRORS } from './errors.js';
+
+const BudgetPeriodSpend = builder
+  .objectRef<{ periodStart: Date; start: Date; end: Date; spent: string }>('BudgetPeriodSpend')
+  .implement({
+    description: "Spend in one month, quarter or year of the budget's window.",
+    fields: (t) => ({
+      periodStart: t.expose('periodStart', { type: 'Date', description: 'First day of the calendar period.' }),
+      start: t.expose('start', { type: 'Date', description: 'First day of the period inside the window.' }),
+      end: t.expose('end', { type: 'Date', description: 'Last day of the period inside the window.' }),
+      spent: t.expose('spent', { type: 'Decimal' }),
+    }),
+  });
+
+/** Spend fields read the request's spend loader: a page of budgets costs one spend query. */
+const SPEND_SELECT = { id: true, limitMinor: true, currency: true, config: true } as const;
+
+export const BudgetType = builder.prismaNode('Budget', {
+  id: { field: 'id' },
+  description: 'A spend limit over a date window, optionally in a group, with alert and freeze options.',
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    type: t.expose('type', { type: BudgetTypeEnum }),
+    granularity: t.expose('granularity', { type: BudgetGranularityEnum }),
+    dateFrom: t.expose('dateFrom', { type: 'Date' }),
+    dateTo: t.expose('dateTo', { type: 'Date' }),
+    config: t.field({ type: [BudgetOptionEnum], select: { config: true }, resolve: (budget) => budget.config }),
+    currency: t.exposeString('currency'),
+    limit: t.field({
+      type: 'Decimal',
+      select: { limitMinor: true, currency: true },
+      resolve: (budget) => formatMoney(budget.limitMinor, budget.currency),
+    }),
+    budgetGroup: t.relation('budgetGroup', { nullable: true }),
+    employees: t.field({
+      type: [EmployeeType],
+      description: 'The employees allocated to this budget (see budgetEmployees for their limits).',
+      select: { budgetEmployees: { include: { employee: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+      resolve: (budget) => budget.budgetEmployees.map((allocation) => allocation.employee),
+    }),
+    budgetEmployees: t.relation('budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    budgetContractors: t.relation('budgetContractors', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    budgetProjects: t.relation('budgetProjects', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    budgetInvoices: t.relation('budgetInvoices', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    budgetTransactions: t.relatedConnection('budgetTransactions', {
+      cursor: 'id',
+      ...PAGING,
+      totalCount: true,
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
+    alerts: t.relation('alerts', {
+      description: 'SPEND_ALERTS crossings, oldest first.',
+      query: { orderBy: [{ createdAt: 'asc' }, { thresholdPercent: 'asc' }] },
+    }),
+    spent: t.field({
+      type: 'Decimal',
+      description: "Posted expenses linked to the budget plus its budget transactions, dated inside the window, in the budget's currency.",
+      select: SPEND_SELECT,
+      resolve: async (budget, _args, ctx) => formatMoney(await ctx.loaders.budgetSpent.load(budget.id), budget.currency),
+    }),
+    remaining: t.field({
+      type: 'Decimal',
+      description: 'limit − spent; negative once the budget is exceeded.',
+      select: SPEND_SELECT,
+      resolve: async (budget, _args, ctx) =>
+        formatMoney(budget.limitMinor - (await ctx.loaders.budgetSpent.load(budget.id)), budget.currency),
+    }),
+    utilization: t.string({
+      nullable: true,
+      description: 'spent / limit as an exact decimal string with 4 places ("0.8125" = 81.25 %); null when the limit is 0.',
+      select: SPEND_SELECT,
+      resolve: async (budget, _args, ctx) => utilization(await ctx.loaders.budgetSpent.load(budget.id), budget.limitMinor),
+    }),
+    status: t.field({
+      type: BudgetStatusEnum,
+      select: SPEND_SELECT,
+      resolve: async (budget, _args, ctx) =>
+        budgetStatus(await ctx.loaders.budgetSpent.load(budget.id), budget.limitMinor, budget.config.includes('AUTO_FREEZE')),
+    }),
+    spendByPeriod: t.field({
+      type: [BudgetPeriodSpend],
+      description: 'Spend per granularity bucket (month, quarter or year) across the whole window, including empty buckets.',
+      select: { ...SPEND_SELECT, dateFrom: true, dateTo: true, granularity: true },
+      resolve: async (budget, _args, ctx) => {
+        const spend = new Map((await ctx.loaders.budgetSpendByPeriod.load(budget.id)).map((row) => [row.periodStart, row.spentMinor]));
+        return periodBuckets(budget.dateFrom, budget.dateTo, budget.granularity).map((bucket) => ({
+          ...bucket,
+          spent: formatMoney(spend.get(isoDay(bucket.periodStart)) ?? 0n, budget.currency),
+        }));
+      },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const BudgetFilter = builder.inputType('BudgetFilter', {
+  fields: (t) => ({
+    type: t.field({ type: BudgetTypeEnum }),
+    budgetGroupId: t.id(),
+    dateFrom: t.field({ type: 'Date', description: 'With dateTo: budgets whose window overlaps [dateFrom, dateTo].' }),
+    dateTo: t.field({ type: 'Date' }),
+  }),
+});
+
+function budgetWhere(
+  organizationId: string,
+  filter: { type?: 'GLOBAL' | 'EMPLOYEE' | null; budgetGroupId?: string | null; dateFrom?: Date | null; dateTo?: Date | null } | null | undefined,
+): Prisma.BudgetWhereInput {
+  return {
+    organizationId,
+    ...(filter?.type ? { type: filter.type } : {}),
+    ...(filter?.budgetGroupId ? { budgetGroupId: decodeIdOf('BudgetGroup', filter.budgetGroupId, 'filter.budgetGroupId') } : {}),
+    // Overlap: the window starts before the range ends and ends after the range starts.
+    ...(filter?.dateTo ? { dateFrom: { lte: filter.dateTo } } : {}),
+    ...(filter?.dateFrom ? { dateTo: { gte: filter.dateFrom } } : {}),
+  };
+}
+
+builder.queryField('budgets', (t) =>
+  t.prismaConnection({
+    type: 'Budget',
+    cursor: 'id',
+    ...PAGING,
+    args: { filter: t.arg({ type: BudgetFilter }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.budget.findMany({
+        ...query,
+        where: budgetWhere(ctx.viewer.organizationId, args.filter),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    totalCount: (_root, args, ctx) => ctx.db.budget.count({ where: budgetWhere(ctx.viewer.organizationId, args.filter) }),
+  }),
+);
+
+function budgetPayload(name: string) {
+  return builder.objectRef<{ budgetId: string }>(name).implement({
+    fields: (t) => ({
+      budget: t.prismaField({
+        type: 'Budget',
+        resolve: (query, payload, _args, ctx) => ctx.db.budget.findUniqueOrThrow({ ...query, where: { id: payload.budgetId } }),
+      }),
+    }),
+  });
+}
+
+const CreateBudgetInput = builder.inputType('CreateBudgetInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    type: t.string({ required: true, description: 'GLOBAL or EMPLOYEE ("global" is accepted too).' }),
+    granularity: t.string({ required: true, description: 'MONTH, QUARTER or YEAR ("month" is accepted too).' }),
+    dateFrom: t.field({ type: 'Date', required: true }),
+    dateTo: t.field({ type: 'Date', required: true, description: 'Inclusive; not before dateFrom.' }),
+    budgetGroupId: t.id(),
+    config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE ("spend_alerts", "auto-freeze" are accepted too).' }),
+    limit: t.field({ type: 'Decimal', required: true, description: 'In `currency`; 0 or more.' }),
+    currency: t.string({ required: true }),
+  }),
+});
+
+const BUDGET_INPUT_ERRORS = [...COMMON_ERRORS, UnknownValueError, InvalidAmountError, InvalidDateRangeError];
+
+builder.mutationField('createBudget', (t) =>
+  t.field({
+    type: budgetPayload('CreateBudgetSuccess'),
+    args: { input: t.arg({ type: CreateBudgetInput, required: true }) },
+    errors: { types: [...BUDGET_INPUT_ERRORS, UnknownCurrencyError] },
+    resolve: async (_root, { input }, ctx) => {
+      const budget = await createBudget(ctx.db, ctx.viewer, {
+        ...input,
+        budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
+      });
+      return { budgetId: budget.id };
+    },
+  }),
+);
+
+const UpdateBudgetInput = builder.inputType('UpdateBudgetInput', {
+  description: 'Partial: an omitted field is kept; budgetGroupId: null takes the budget out of its group. The currency is fixed.',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string(),
+    type: t.string(),
+    granularity: t.string(),
+    dateFrom: t.field({ type: 'Date' }),
+    dateTo: t.field({ type: 'Date' }),
+    budgetGroupId: t.id(),
+    config: t.stringList({ description: 'Replaces the whole list; [] turns every option off.' }),
+    limit: t.field({ type: 'Decimal' }),
+  }),
+});
+
+builder.mutationField('updateBudget', (t) =>
+  t.field({
+    type: budgetPayload('UpdateBudgetSuccess'),
+    args: { input: t.arg({ type: UpdateBudgetInput, required: true }) },
+    errors: { types: BUDGET_INPUT_ERRORS },
+    resolve: async (_root, { input }, ctx) => {
+      const budget = await updateBudget(ctx.db, ctx.viewer, {
+        ...input,
+        id: decodeIdOf('Budget', input.id, 'id'),
+        budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
+      });
+      // A new window or limit changes spend and status; later reads in this request must see it.
+      ctx.loaders.forgetBudgetSpend();
+      return { budgetId: budget.id };
+    },
+  }),
+);
+
+const DeleteBudgetInput = builder.inputType('DeleteBudgetInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const DeleteBudgetSuccess = builder.objectRef<{ deletedId: string }>('DeleteBudgetSuccess').implement({
+  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+});
+
+builder.mutationField('deleteBudget', (t) =>
+  t.field({
+    type: DeleteBudgetSuccess,
+    args: { input: t.arg({ type: DeleteBudgetInput, required: true }) },
+    errors: { types: COMMON_ERRORS },
+    resolve: async (_root, { input }, ctx) => {
+      await deleteBudget(ctx.db, ctx.viewer, { id: decodeIdOf('Budget', input.id, 'id') });
+      return { deletedId: input.id };
+    },
+  }),
+);

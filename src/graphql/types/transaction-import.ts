@@ -1,0 +1,99 @@
+/**
+ * importTransactions: bulk, idempotent by externalId, keeps the valid rows and reports every row
+ * (see services/transaction-import.ts for the policy).
+ */
+import { importTransactions, type ImportReport, type ImportRowOutcome } from '../../services/transaction-import.js';
+import { builder } from '../builder.js';
+import { encodeGlobalId } from '../global-id.js';
+import type { DomainError } from '../../domain/errors.js';
+import { COMMON_ERRORS, ErrorCodeEnum } from './errors.js';
+
+const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
+  description:
+    'CREATED: stored now. EXISTING: a transaction with this externalId already exists; nothing written. ' +
+    'DUPLICATE_IN_BATCH: an earlier row of the batch has this externalId. REJECTED: the row breaks a rule; see error.',
+  values: ['CREATED', 'EXISTING', 'DUPLICATE_IN_BATCH', 'REJECTED'] as const,
+});
+
+// A plain object, not the Error instance: graphql-js treats an Error returned by a resolver as a
+// thrown one, which would fail the field instead of reporting the row.
+const ImportRowError = builder
+  .objectRef<{ code: DomainError['code']; message: string; field: string | null }>('ImportRowError')
+  .implement({
+    description: 'Why a row was not imported; the same codes as the mutation errors (e.g. INVALID_INPUT for a missing externalId or amount).',
+    fields: (t) => ({
+      code: t.expose('code', { type: ErrorCodeEnum }),
+      message: t.exposeString('message'),
+      field: t.exposeString('field', { nullable: true }),
+    }),
+  });
+
+const ImportRowResult = builder.objectRef<ImportRowOutcome>('ImportRowResult').implement({
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: '0-based position of the row in the batch.' }),
+    externalId: t.exposeString('externalId', { nullable: true }),
+    status: t.expose('status', { type: ImportRowStatusEnum }),
+    transactionId: t.id({
+      nullable: true,
+      description: 'The stored transaction (CREATED and EXISTING rows).',
+      resolve: (row) => (row.transactionId ? encodeGlobalId('Transaction', row.transactionId) : null),
+    }),
+    error: t.field({
+      type: ImportRowError,
+      nullable: true,
+      resolve: (row) => (row.error ? { code: row.error.code, message: row.error.message, field: row.error.field ?? null } : null),
+    }),
+  }),
+});
+
+const ImportTransactionsSuccess = builder.objectRef<ImportReport>('ImportTransactionsSuccess').implement({
+  description: 'Every valid row is stored (in one database transaction); every other row says why not.',
+  fields: (t) => ({
+    created: t.exposeInt('created'),
+    existing: t.exposeInt('existing'),
+    duplicates: t.exposeInt('duplicates'),
+    rejected: t.exposeInt('rejected'),
+    rows: t.field({ type: [ImportRowResult], resolve: (report) => report.rows }),
+    transactions: t.prismaField({
+      type: ['Transaction'],
+      description: 'The CREATED and EXISTING transactions, in batch order.',
+      resolve: async (query, report, _args, ctx) => {
+        const ids = report.rows.flatMap((row) => (row.transactionId ? [row.transactionId] : []));
+        const rows = await ctx.db.transaction.findMany({ ...query, where: { id: { in: ids }, organizationId: ctx.viewer.organizationId } });
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.flatMap((id) => byId.get(id) ?? []);
+      },
+    }),
+  }),
+});
+
+const ImportTransactionRowInput = builder.inputType('ImportTransactionRowInput', {
+  description:
+    'The shape of CreateTransactionInput, with every field optional so a row missing one is reported on its own row instead of failing the request.',
+  fields: (t) => ({
+    externalId: t.string(),
+    date: t.field({ type: 'Date' }),
+    amount: t.field({ type: 'Decimal' }),
+    currency: t.string(),
+    description: t.string(),
+    direction: t.string(),
+    counterparty: t.string(),
+    type: t.string(),
+  }),
+});
+
+const ImportTransactionsInput = builder.inputType('ImportTransactionsInput', {
+  fields: (t) => ({ transactions: t.field({ type: [ImportTransactionRowInput], required: true, description: 'At most 1000 rows.' }) }),
+});
+
+builder.mutationField('importTransactions', (t) =>
+  t.field({
+    type: ImportTransactionsSuccess,
+    args: { input: t.arg({ type: ImportTransactionsInput, required: true }) },
+    errors: { types: COMMON_ERRORS },
+    resolve: (_root, { input }, ctx) =>
+      importTransactions(ctx.db, ctx.viewer, {
+        rows: input.transactions.map((row) => ({ ...row, counterpartyName: row.counterparty })),
+      }),
+  }),
+);

@@ -1,0 +1,162 @@
+/**
+ * Files attached to external transactions (receipts, invoices, statements). The bytes go to
+ * AttachmentStorage, the metadata to the Attachment table. An upload is refused when it is over the
+ * size limit (checked before reading it) or when its first bytes are not one of the accepted types;
+ * the stored content type is the sniffed one, never the client's claim.
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { FileTooLargeError, FileTypeRefusedError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { ALLOWED_CONTENT_TYPES, isAllowedContentType, sniffContentType } from '../domain/file-types.js';
+import { optionalText, requireTitle } from '../domain/text.js';
+import type { Db } from '../db/open.js';
+import type { Attachment } from '../generated/prisma/client.js';
+import type { AttachmentStorage } from './attachment-storage.js';
+import { diffFields, recordChange } from './changelog.js';
+import { inTransaction, type Tx } from './transaction.js';
+import type { Viewer } from './viewer.js';
+
+/** What an upload needs from a file: a Blob / the multipart `File` scalar fits. */
+export interface UploadedFile {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The last path segment only: "C:\\scans\\r.pdf" and "../../r.pdf" both become "r.pdf". */
+function cleanFileName(raw: string): string {
+  return requireTitle(path.basename(raw.replace(/\\/g, '/')), 'fileName');
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+async function requireTransaction(tx: Tx | Db, viewer: Viewer, transactionId: string): Promise<void> {
+  const found = await tx.transaction.findFirst({ where: { id: transactionId, organizationId: viewer.organizationId }, select: { id: true } });
+  if (!found) throw new NotFoundError('Transaction', 'transactionId');
+}
+
+export interface UploadAttachmentInput {
+  transactionId: string;
+  file: UploadedFile;
+  description?: string | null;
+}
+
+/**
+ * @throws FileTooLargeError over the storage's size limit
+ * @throws FileTypeRefusedError the bytes are not an accepted type (whatever the client claimed)
+ * @throws NotFoundError the transaction
+ * @throws InvalidInputError empty file name, over-long description
+ */
+export async function uploadAttachment(db: Db, viewer: Viewer, storage: AttachmentStorage, input: UploadAttachmentInput): Promise<Attachment> {
+  const fileName = cleanFileName(input.file.name);
+  const description = optionalText(input.description, 'description') ?? null;
+  if (input.file.size > storage.maxBytes) {
+    throw new FileTooLargeError(`${fileName} is ${formatBytes(input.file.size)}; the limit is ${formatBytes(storage.maxBytes)}`, 'file');
+  }
+  const bytes = new Uint8Array(await input.file.arrayBuffer());
+  // The declared size is the client's word; the bytes are what we store.
+  if (bytes.length > storage.maxBytes) {
+    throw new FileTooLargeError(`${fileName} is ${formatBytes(bytes.length)}; the limit is ${formatBytes(storage.maxBytes)}`, 'file');
+  }
+  const contentType = sniffContentType(bytes, fileName);
+  if (!contentType) {
+    throw new FileTypeRefusedError(`${fileName} is not one of the accepted types: ${ALLOWED_CONTENT_TYPES.join(', ')}`, 'file');
+  }
+  // Checked before writing the file so a wrong id costs no disk write; checked again below.
+  await requireTransaction(db, viewer, input.transactionId);
+  const storageKey = await storage.save(viewer.organizationId, bytes);
+  try {
+    return await inTransaction(db, async (tx) => {
+      await requireTransaction(tx, viewer, input.transactionId);
+      const attachment = await tx.attachment.create({
+        data: {
+          organizationId: viewer.organizationId,
+          transactionId: input.transactionId,
+          fileName,
+          contentType,
+          sizeBytes: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          storageKey,
+          description,
+        },
+      });
+      await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'NEW', comment: `${fileName} (${contentType})` });
+      return attachment;
+    });
+  } catch (error) {
+    await storage.remove(storageKey);
+    throw error;
+  }
+}
+
+export interface CreateAttachmentInput {
+  transactionId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  description?: string | null;
+}
+
+/**
+ * Records metadata of a document kept elsewhere (no bytes are stored).
+ * @throws NotFoundError the transaction
+ * @throws FileTypeRefusedError the content type is not accepted
+ * @throws InvalidInputError empty file name, negative size
+ */
+export async function createAttachment(db: Db, viewer: Viewer, input: CreateAttachmentInput): Promise<Attachment> {
+  const fileName = cleanFileName(input.fileName);
+  const description = optionalText(input.description, 'description') ?? null;
+  const contentType = input.contentType.trim().toLowerCase();
+  if (!isAllowedContentType(contentType)) {
+    throw new FileTypeRefusedError(`"${input.contentType.slice(0, 100)}" is not one of ${ALLOWED_CONTENT_TYPES.join(', ')}`, 'contentType');
+  }
+  if (!Number.isInteger(input.sizeBytes) || input.sizeBytes < 0) {
+    throw new InvalidInputError('sizeBytes must be a whole number of bytes, 0 or more', 'sizeBytes');
+  }
+  return inTransaction(db, async (tx) => {
+    await requireTransaction(tx, viewer, input.transactionId);
+    const attachment = await tx.attachment.create({
+      data: { organizationId: viewer.organizationId, transactionId: input.transactionId, fileName, contentType, sizeBytes: input.sizeBytes, description },
+    });
+    await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'NEW', comment: `${fileName} (metadata only)` });
+    return attachment;
+  });
+}
+
+async function findAttachment(tx: Tx, viewer: Viewer, id: string): Promise<Attachment> {
+  const attachment = await tx.attachment.findFirst({ where: { id, organizationId: viewer.organizationId } });
+  if (!attachment) throw new NotFoundError('Attachment', 'id');
+  return attachment;
+}
+
+/** Renames or re-describes; the bytes and their type never change. @throws NotFoundError, InvalidInputError */
+export async function updateAttachment(
+  db: Db,
+  viewer: Viewer,
+  input: { id: string; fileName?: string | null; description?: string | null },
+): Promise<Attachment> {
+  const fileName = input.fileName == null ? undefined : cleanFileName(input.fileName);
+  const description = optionalText(input.description, 'description');
+  return inTransaction(db, async (tx) => {
+    const before = await findAttachment(tx, viewer, input.id);
+    const changes = diffFields({ fileName: before.fileName, description: before.description }, { fileName, description });
+    if (Object.keys(changes).length === 0) return before;
+    const attachment = await tx.attachment.update({ where: { id: before.id }, data: { fileName, description } });
+    await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'UPDATED', changes });
+    return attachment;
+  });
+}
+
+/** Deletes the metadata, then (after commit) the file. @throws NotFoundError */
+export async function deleteAttachment(db: Db, viewer: Viewer, storage: AttachmentStorage, input: { id: string }): Promise<Attachment> {
+  const attachment = await inTransaction(db, async (tx) => {
+    const attachment = await findAttachment(tx, viewer, input.id);
+    await tx.attachment.delete({ where: { id: attachment.id } });
+    await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'DELETED', comment: attachment.fileName });
+    return attachment;
+  });
+  await storage.remove(attachment.storageKey);
+  return attachment;
+}

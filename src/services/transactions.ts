@@ -1,0 +1,297 @@
+/**
+ * External transactions from an ERP or a bank (generic, income or project transactions). The
+ * amount is positive; `direction` says whether money left (DEBIT) or came in (CREDIT). Once a
+ * transaction is split across budgets, its parts constrain it: its currency cannot change, its
+ * amount cannot drop below the sum of its parts, and moving its date re-charges the budgets whose
+ * window it enters or leaves (through chargeBudget, so AUTO_FREEZE and alerts apply).
+ */
+import { parseChoice, TRANSACTION_DIRECTIONS, TRANSACTION_TYPES } from '../domain/choices.js';
+import {
+  AllocationExceededError,
+  CurrencyMismatchError,
+  DuplicateError,
+  InvalidInputError,
+  NotFoundError,
+  TransactionInUseError,
+} from '../domain/errors.js';
+import { formatMoney, parseMoney, requireCurrency } from '../domain/money.js';
+import { optionalText } from '../domain/text.js';
+import { isoDay } from '../domain/budget-periods.js';
+import type { Db } from '../db/open.js';
+import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } from '../generated/prisma/client.js';
+import { findProject } from './allocation-targets.js';
+import { publishBudgetAlerts } from './alert-bus.js';
+import type { AttachmentStorage } from './attachment-storage.js';
+import { chargeBudget, isInWindow, lockBudget } from './budget-spend.js';
+import { diffFields, recordChange } from './changelog.js';
+import { isUniqueViolation } from './prisma-errors.js';
+import { inTransaction, type Tx } from './transaction.js';
+import type { Viewer } from './viewer.js';
+
+export const MAX_EXTERNAL_ID_LENGTH = 200;
+
+/** Loads a transaction of the viewer's organization and locks its row until the transaction ends. */
+export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: string, field = 'transactionId'): Promise<Transaction> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Transaction', field);
+  return tx.transaction.findUniqueOrThrow({ where: { id: transactionId } });
+}
+
+export function requireExternalId(raw: string, field = 'externalId'): string {
+  const externalId = raw.trim();
+  if (externalId.length === 0) throw new InvalidInputError(`${field} must not be empty`, field);
+  if (externalId.length > MAX_EXTERNAL_ID_LENGTH) {
+    throw new InvalidInputError(`${field} must be at most ${MAX_EXTERNAL_ID_LENGTH} characters`, field);
+  }
+  return externalId;
+}
+
+export interface TransactionFields {
+  externalId: string;
+  date: Date;
+  /** Positive decimal string in `currency`. */
+  amount: string;
+  currency: string;
+  /** DEBIT (money out) or CREDIT (money in). */
+  direction: string;
+  /** GENERIC (default), INCOME or PROJECT. */
+  type?: string | null;
+  description?: string | null;
+  counterpartyName?: string | null;
+}
+
+export interface ValidTransaction {
+  externalId: string;
+  date: Date;
+  amountMinor: bigint;
+  currency: string;
+  direction: TransactionDirection;
+  type: TransactionType;
+  description: string | null;
+  counterpartyName: string | null;
+}
+
+/** Checks and normalises one transaction's fields without touching the database. */
+export function validateTransactionFields(input: TransactionFields): ValidTransaction {
+  const externalId = requireExternalId(input.externalId);
+  const currency = requireCurrency(input.currency);
+  return {
+    externalId,
+    date: input.date,
+    amountMinor: parseMoney(input.amount, currency, 'amount', 'positive'),
+    currency,
+    direction: parseChoice(input.direction, TRANSACTION_DIRECTIONS, 'direction'),
+    type: parseChoice(input.type ?? 'GENERIC', TRANSACTION_TYPES, 'type'),
+    description: optionalText(input.description, 'description') ?? null,
+    counterpartyName: optionalText(input.counterpartyName, 'counterpartyName', 500) ?? null,
+  };
+}
+
+function requireProjectOnlyOnProjectTransactions(type: TransactionType, projectId: string | null | undefined): void {
+  if (projectId && type !== 'PROJECT') {
+    throw new InvalidInputError(`Only PROJECT transactions link to a project; this one is ${type}`, 'projectId');
+  }
+}
+
+async function refuseTakenExternalId(tx: Tx, viewer: Viewer, externalId: string, exceptId?: string): Promise<void> {
+  const taken = await tx.transaction.findFirst({
+    where: { organizationId: viewer.organizationId, externalId, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+    select: { id: true },
+  });
+  if (taken) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
+}
+
+/**
+ * @throws InvalidInputError, UnknownCurrencyError, UnknownValueError (direction, type)
+ * @throws InvalidAmountError zero, negative or over-precise amount
+ * @throws NotFoundError the project
+ * @throws DuplicateError the externalId is already used in this organization
+ */
+export async function createTransaction(db: Db, viewer: Viewer, input: TransactionFields & { projectId?: string | null }): Promise<Transaction> {
+  const fields = validateTransactionFields(input);
+  requireProjectOnlyOnProjectTransactions(fields.type, input.projectId);
+  return inTransaction(db, async (tx) => {
+    if (input.projectId) await findProject(tx, viewer, input.projectId, 'projectId');
+    await refuseTakenExternalId(tx, viewer, fields.externalId);
+    let transaction: Transaction;
+    try {
+      transaction = await tx.transaction.create({
+        data: { organizationId: viewer.organizationId, ...fields, projectId: input.projectId ?? null },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${fields.externalId}" already exists`, 'externalId');
+      throw error;
+    }
+    await recordChange(tx, viewer, {
+      entityType: 'Transaction',
+      entityId: transaction.id,
+      action: 'NEW',
+      comment: `${fields.externalId}: ${formatMoney(fields.amountMinor, fields.currency)} ${fields.currency}`,
+    });
+    return transaction;
+  });
+}
+
+/** Partial: an omitted field is kept; description/counterpartyName/projectId: null clears. */
+export interface UpdateTransactionInput {
+  id: string;
+  externalId?: string | null;
+  date?: Date | null;
+  amount?: string | null;
+  currency?: string | null;
+  direction?: string | null;
+  type?: string | null;
+  description?: string | null;
+  counterpartyName?: string | null;
+  projectId?: string | null;
+}
+
+/**
+ * Locks the transaction (so no budget part is added meanwhile) and then the budgets of its parts in
+ * id order (so two updates never wait on each other's budgets in opposite orders).
+ * @throws NotFoundError the transaction or project
+ * @throws InvalidInputError, UnknownCurrencyError, UnknownValueError, InvalidAmountError
+ * @throws DuplicateError the new externalId is taken
+ * @throws CurrencyMismatchError the currency changes while the transaction is split across budgets
+ * @throws AllocationExceededError the new amount is below the sum of its budget parts
+ * @throws BudgetFrozenError the new date moves spend into an AUTO_FREEZE budget's window past its limit
+ */
+export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTransactionInput): Promise<Transaction> {
+  const externalId = input.externalId == null ? undefined : requireExternalId(input.externalId);
+  const direction = input.direction == null ? undefined : parseChoice(input.direction, TRANSACTION_DIRECTIONS, 'direction');
+  const type = input.type == null ? undefined : parseChoice(input.type, TRANSACTION_TYPES, 'type');
+  const currency = input.currency == null ? undefined : requireCurrency(input.currency);
+  const description = optionalText(input.description, 'description');
+  const counterpartyName = optionalText(input.counterpartyName, 'counterpartyName', 500);
+  const alerts: BudgetAlert[] = [];
+  const updated = await inTransaction(db, async (tx) => {
+    const before = await lockTransaction(tx, viewer, input.id, 'id');
+    const nextCurrency = currency ?? before.currency;
+    const amountMinor = input.amount == null ? undefined : parseMoney(input.amount, nextCurrency, 'amount', 'positive');
+    const nextType = type ?? before.type;
+    const nextProjectId = input.projectId === undefined ? before.projectId : input.projectId;
+    requireProjectOnlyOnProjectTransactions(nextType, nextProjectId);
+    if (input.projectId) await findProject(tx, viewer, input.projectId, 'projectId');
+    if (externalId && externalId !== before.externalId) await refuseTakenExternalId(tx, viewer, externalId, before.id);
+
+    const parts = await tx.budgetTransaction.findMany({ where: { transactionId: before.id }, orderBy: { budgetId: 'asc' } });
+    if (parts.length > 0) {
+      if (nextCurrency !== before.currency) {
+        throw new CurrencyMismatchError(
+          `The transaction is charged to ${parts.length} budget(s) in ${before.currency}; remove its budget transactions before changing its currency`,
+          'currency',
+        );
+      }
+      const allocated = parts.reduce((sum, part) => sum + part.amountMinor, 0n);
+      if (amountMinor !== undefined && amountMinor < allocated) {
+        throw new AllocationExceededError(
+          `Budgets hold ${formatMoney(allocated, before.currency)} ${before.currency} of this transaction; its amount cannot go below that`,
+          'amount',
+        );
+      }
+      if (input.date && isoDay(input.date) !== isoDay(before.date)) {
+        alerts.push(...(await rechargeForNewDate(tx, viewer, parts, before, input.date)));
+      }
+    }
+
+    const changes = diffFields(
+      {
+        externalId: before.externalId,
+        date: isoDay(before.date),
+        amount: formatMoney(before.amountMinor, before.currency),
+        currency: before.currency,
+        direction: before.direction,
+        type: before.type,
+        description: before.description,
+        counterpartyName: before.counterpartyName,
+        projectId: before.projectId,
+      },
+      {
+        externalId,
+        date: input.date ? isoDay(input.date) : undefined,
+        amount: amountMinor === undefined ? undefined : formatMoney(amountMinor, nextCurrency),
+        currency,
+        direction,
+        type,
+        description,
+        counterpartyName,
+        projectId: input.projectId,
+      },
+    );
+    if (Object.keys(changes).length === 0) return before;
+    const transaction = await tx.transaction
+      .update({
+        where: { id: before.id },
+        data: {
+          externalId,
+          date: input.date ?? undefined,
+          amountMinor,
+          currency,
+          direction,
+          type,
+          description,
+          counterpartyName,
+          projectId: input.projectId,
+        },
+      })
+      .catch((error: unknown) => {
+        // A concurrent create took the externalId between the check above and this write.
+        if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
+        throw error;
+      });
+    await recordChange(tx, viewer, { entityType: 'Transaction', entityId: transaction.id, action: 'UPDATED', changes });
+    return transaction;
+  });
+  publishBudgetAlerts(alerts);
+  return updated;
+}
+
+/**
+ * A part moves out of a budget's window (spend −amount at the old date) and/or into it (+amount at
+ * the new date); a part that stays inside or outside changes nothing.
+ */
+async function rechargeForNewDate(
+  tx: Tx,
+  viewer: Viewer,
+  parts: { budgetId: string; amountMinor: bigint }[],
+  transaction: Transaction,
+  newDate: Date,
+): Promise<BudgetAlert[]> {
+  const alerts: BudgetAlert[] = [];
+  for (const budgetId of [...new Set(parts.map((part) => part.budgetId))].sort()) await lockBudget(tx, viewer, budgetId);
+  for (const part of parts) {
+    const budget = await tx.budget.findUniqueOrThrow({ where: { id: part.budgetId } });
+    const wasIn = isInWindow(budget, transaction.date);
+    const willBeIn = isInWindow(budget, newDate);
+    if (wasIn === willBeIn) continue;
+    const charge = willBeIn
+      ? { deltaMinor: part.amountMinor, date: newDate }
+      : { deltaMinor: -part.amountMinor, date: transaction.date };
+    const result = await chargeBudget(tx, viewer, { budgetId: part.budgetId, currency: transaction.currency, ...charge });
+    alerts.push(...result.alerts);
+  }
+  return alerts;
+}
+
+/**
+ * Deletes a transaction and its attachments (metadata now, files after commit).
+ * @throws NotFoundError
+ * @throws TransactionInUseError the transaction is still charged to budgets
+ */
+export async function deleteTransaction(db: Db, viewer: Viewer, input: { id: string }, storage?: AttachmentStorage): Promise<Transaction> {
+  const { transaction, storageKeys } = await inTransaction(db, async (tx) => {
+    const transaction = await lockTransaction(tx, viewer, input.id, 'id');
+    const parts = await tx.budgetTransaction.count({ where: { transactionId: transaction.id } });
+    if (parts > 0) {
+      throw new TransactionInUseError(`The transaction is charged to budgets by ${parts} budget transaction(s); delete those first`, 'id');
+    }
+    const attachments = await tx.attachment.findMany({ where: { transactionId: transaction.id }, select: { storageKey: true } });
+    await tx.transaction.delete({ where: { id: transaction.id } });
+    await recordChange(tx, viewer, { entityType: 'Transaction', entityId: transaction.id, action: 'DELETED', comment: transaction.externalId });
+    return { transaction, storageKeys: attachments.map((attachment) => attachment.storageKey) };
+  });
+  await storage?.removeAll(storageKeys);
+  return transaction;
+}
+

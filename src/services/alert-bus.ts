@@ -23,3 +23,13 @@ export function publishBudgetAlerts(alerts: readonly BudgetAlert[]): void {
 export function subscribeToBudgetAlerts(organizationId: string): AsyncIterable<BudgetAlert> {
   return pubSub.subscribe('budgetAlert', organizationId);
 }
+
+/**
+ * Awaits a service's transaction, then publishes the alerts it recorded: a subscriber only ever
+ * hears of alerts whose transaction committed.
+ */
+export async function publishingAlerts<Result extends { alerts: readonly BudgetAlert[] }>(committed: Promise<Result>): Promise<Result> {
+  const result = await committed;
+  publishBudgetAlerts(result.alerts);
+  return result;
+}

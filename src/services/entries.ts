@@ -24,6 +24,7 @@ import { diffFields, recordChange, type Changes } from './changelog.js';
 import { writeWithBudgetRecharge, type EntryData } from './entry-budget.js';
 import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
 import { balanceEffect, KIND_NAME, lockEntry, postLockedEntry, type EntryResult } from './posting.js';
+import { publishingAlerts } from './alert-bus.js';
 import { inTransaction, type Tx } from './transaction.js';
 import type { Viewer } from './viewer.js';
 
@@ -123,7 +124,7 @@ export async function createEntry(db: Db, viewer: Viewer, input: CreateEntryInpu
   const description = optionalText(input.description, 'description') ?? null;
   const invoiceNumber = optionalText(input.invoiceNumber, 'invoiceNumber', MAX_INVOICE_NUMBER_LENGTH) ?? null;
   const dealRef = optionalText(input.dealRef, 'dealRef', MAX_DEAL_REF_LENGTH) ?? null;
-  return inTransaction(db, async (tx) => {
+  return publishingAlerts(inTransaction(db, async (tx) => {
     const account = await findOpenAccount(tx, viewer, input.accountId);
     const amountMinor = parseMoney(input.amount, account.currency, 'amount', 'positive');
     if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
@@ -157,7 +158,7 @@ export async function createEntry(db: Db, viewer: Viewer, input: CreateEntryInpu
       comment: `Added ${KIND_NAME[input.kind].toLowerCase()} of ${formatMoney(amountMinor, account.currency)} ${account.currency}`,
     });
     return postIfAsked(tx, viewer, entry, input.post);
-  });
+  }));
 }
 
 /** The record's fields after applying a partial update, each checked. */
@@ -226,7 +227,7 @@ async function nextEntryData(
  * @throws BudgetFrozenError the new spend of a posted expense would pass an AUTO_FREEZE limit
  */
 export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInput): Promise<EntryWriteResult> {
-  return inTransaction(db, async (tx) => {
+  return publishingAlerts(inTransaction(db, async (tx) => {
     const before = await lockEntry(tx, viewer, input.id, input.kind);
     const { data, account, previousAccount } = await nextEntryData(tx, viewer, before, input);
     const changes: Changes = diffFields(changelogView(before, previousAccount.currency), changelogView(data, account.currency));
@@ -251,7 +252,7 @@ export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInpu
     }
     const posted = await postIfAsked(tx, viewer, entry, input.post);
     return { ...posted, alerts: [...alerts, ...posted.alerts] };
-  });
+  }));
 }
 
 /**

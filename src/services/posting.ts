@@ -16,6 +16,7 @@ import type { Account, BudgetAlert, Entry, EntryKind } from '../generated/prisma
 import { applyBalanceChanges } from './balances.js';
 import { chargeBudget } from './budget-spend.js';
 import { recordChange } from './changelog.js';
+import { publishingAlerts } from './alert-bus.js';
 import { inTransaction, type Tx } from './transaction.js';
 import type { Viewer } from './viewer.js';
 
@@ -124,7 +125,7 @@ async function chargeLinkedBudget(tx: Tx, viewer: Viewer, entry: Entry, account:
  *         BudgetFrozenError, CurrencyMismatchError (budget in another currency)
  */
 export async function postEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }): Promise<EntryResult> {
-  return inTransaction(db, async (tx) => postLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind)));
+  return publishingAlerts(inTransaction(db, async (tx) => postLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
 }
 
 /**
@@ -133,5 +134,5 @@ export async function postEntry(db: Db, viewer: Viewer, input: { id: string; kin
  * @throws NotFoundError, NotPostedError, AccountClosedError, InsufficientFundsError
  */
 export async function unpostEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }): Promise<EntryResult> {
-  return inTransaction(db, async (tx) => unpostLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind)));
+  return publishingAlerts(inTransaction(db, async (tx) => unpostLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
 }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBudgetTransaction, deleteBudgetTransaction } from '../../src/services/budget-transactions.js';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { subscribeOverSse } from '../support/sse.js';
 import { budgetFixture, gid, transactionFixture } from './fixtures.js';
 
 let app: TestApp;
@@ -57,67 +58,7 @@ describe('alerts recorded by chargeBudget', () => {
   });
 });
 
-/** Opens `budgetAlerts` over SSE through yoga.fetch and collects the `next` events' data. */
-async function subscribe(tenant: TestTenant, query = 'subscription { budgetAlerts { thresholdPercent spent limit budget { id name } } }') {
-  const controller = new AbortController();
-  const response = await app.yoga.fetch('http://allot.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tenant.apiKey}` },
-    body: JSON.stringify({ query }),
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: unknown[] = [];
-  let buffer = '';
-  let waiting: (() => void) | undefined;
-  let opened!: () => void;
-  const firstChunk = new Promise<void>((resolve) => (opened = resolve));
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        opened();
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('');
-          if (block.includes('event: next') && data) events.push(JSON.parse(data));
-          waiting?.();
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  // yoga writes a keep-alive comment once the subscription runs; then let it reach the bus.
-  await firstChunk;
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return {
-    events,
-    async waitFor(count: number, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (events.length < count && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          waiting = resolve;
-          setTimeout(resolve, 50);
-        });
-      }
-      return events;
-    },
-    async close() {
-      // Cancelling the reader ends the stream, which makes yoga end the subscription.
-      await reader.cancel();
-      controller.abort();
-      await pump;
-    },
-  };
-}
+const subscribe = (tenant: TestTenant, query?: string) => subscribeOverSse(app, tenant, query);
 
 describe('budgetAlerts subscription over SSE', () => {
   it('delivers each alert once, after commit, to its organization only', async () => {

@@ -144,6 +144,8 @@ function defineMutations({ kind, name, field, type }: Kind) {
           amount: args.amount,
           accountId: decodeIdOf('Account', args.accountId, 'accountId'),
         });
+        // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
+        ctx.loaders.forgetBudgetSpend();
         return { entryId: result.entry.id, result };
       },
     }),
@@ -173,6 +175,8 @@ function defineMutations({ kind, name, field, type }: Kind) {
       resolve: async (_root, { input }, ctx) => {
         const args = input as EntryFieldArgs & { id: string };
         const result = await updateEntry(ctx.db, ctx.viewer, { ...decodeEntryFields(args), id: decodeIdOf(name, args.id, 'id'), kind });
+        // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
+        ctx.loaders.forgetBudgetSpend();
         return { entryId: result.entry.id, result };
       },
     }),
@@ -191,6 +195,8 @@ function defineMutations({ kind, name, field, type }: Kind) {
       },
       resolve: async (_root, { input }, ctx) => {
         const { entry } = await postEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });
+        // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
+        ctx.loaders.forgetBudgetSpend();
         return { entryId: entry.id };
       },
     }),
@@ -206,6 +212,8 @@ function defineMutations({ kind, name, field, type }: Kind) {
       },
       resolve: async (_root, { input }, ctx) => {
         const { entry } = await unpostEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });
+        // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
+        ctx.loaders.forgetBudgetSpend();
         return { entryId: entry.id };
       },
     }),

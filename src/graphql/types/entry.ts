@@ -78,6 +78,7 @@ export const EntryInterface = builder.prismaInterface('Entry', {
     author: t.relation('author', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'CRM "datum".' }),
+    budget: t.relation('budget', { nullable: true, description: 'The budget this expense counts against, if any.' }),
     budgetId: t.id({
       nullable: true,
       description: 'The global id of the budget this expense counts against, if any.',

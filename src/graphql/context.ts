@@ -6,5 +6,7 @@ import type { RequestLoaders } from './loaders.js';
 export interface Context {
   db: Db;
   viewer: Viewer;
+  /** The API key the request came with (its rate-limit bucket); null only for anonymous introspection. */
+  apiKeyId: string | null;
   loaders: RequestLoaders;
 }

@@ -4,7 +4,7 @@
  * and the liveness / readiness probes, which answer without an API key.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
 import type { Database } from '../db/open.js';
 import { createAllotYoga, type YogaOptions } from './yoga.js';
 
@@ -64,15 +64,24 @@ export function createHttpServer(options: ServerOptions): Server {
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
+      // Cancels GraphQL work (and ends subscription streams) when the client goes away.
+      const clientGone = new AbortController();
+      res.on('close', () => clientGone.abort());
       const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
         method: req.method,
         headers,
         body: body && body.length > 0 ? body : undefined,
+        signal: clientGone.signal,
       });
       res.statusCode = response.status;
       response.headers.forEach((value, name) => res.setHeader(name, value));
       if (!response.body) return res.end();
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+      // yoga answers with its own stream implementation; iterate it rather than convert it.
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        if (clientGone.signal.aborted) break;
+        if (!res.write(chunk)) await once(res, 'drain');
+      }
+      res.end();
     } catch (error) {
       console.error(error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -1,37 +1,47 @@
 /**
  * `npm start`: opens the database (embedded PGlite unless DATABASE_URL is set), applies
  * migrations, seeds the demo organization on an empty database, and serves GraphQL.
+ * Every defence is configured from the environment (src/config.ts, docs/hardening.md).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { openDatabase, type Database } from './db/open.js';
+import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { createHttpServer } from './http/server.js';
 import { seedDemoOrganization } from './services/demo.js';
+import { purgeIdempotencyRecords } from './services/idempotency.js';
 
 const config = loadConfig();
+const logger = createLogger({ level: config.observability.logLevel });
 const demoKeyFile = path.join(config.dataDir, 'demo-api-key');
 
 let database: Database;
 try {
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'the Allot server' });
+  database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    role: 'the Allot server',
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
 } catch (error) {
   if (error instanceof DataDirInUseError) {
-    console.error(error.message);
+    logger.fatal(error.message);
     process.exit(1);
   }
   throw error;
 }
 const db = database.prisma;
-console.log(
-  `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}; ` +
-    `migrations applied now: ${database.migrations.applied.length}, before: ${database.migrations.alreadyApplied}`,
+logger.info(
+  { database: database.kind, applied: database.migrations.applied.length, alreadyApplied: database.migrations.alreadyApplied },
+  `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
 );
 
 let graphiqlApiKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
   const demo = await seedDemoOrganization(db);
+  // Printed, never logged: log lines are shipped and kept; the console is the operator's.
   console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
   if (config.environment === 'development') {
     // Development convenience only: lets GraphiQL open with the header filled in after a restart.
@@ -42,30 +52,61 @@ if (config.seedDemo && (await db.organization.count()) === 0) {
   graphiqlApiKey = await readFile(demoKeyFile, 'utf8').catch(() => undefined);
 }
 
+const telemetry = createTelemetry({
+  logger,
+  tracer: config.observability.tracing ? await loadTracer() : undefined,
+  databaseUp: () => database.ping(),
+});
+
 const server = createHttpServer({
   database,
+  telemetry,
   maxBodyBytes: config.maxBodyBytes,
-  graphiql: config.environment !== 'production',
+  receiveTimeoutMs: config.requestTimeoutMs,
+  metrics: config.observability.metrics ? { token: config.observability.metricsToken } : undefined,
+  graphiql: config.access.graphiql,
   graphiqlApiKey: config.environment === 'development' ? graphiqlApiKey : undefined,
+  hardening: {
+    limits: config.limits,
+    rateLimit: config.rateLimit,
+    access: config.access,
+    requestTimeoutMs: config.requestTimeoutMs,
+  },
 });
 server.listen(config.port, config.host, () => {
-  console.log(`Allot is serving GraphQL at http://localhost:${config.port}/graphql`);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port }, `Allot is serving GraphQL at http://localhost:${port}/graphql`);
 });
+
+// Idempotency keys are kept at least the retention; older ones are forgotten hourly.
+async function purgeOldIdempotencyKeys(): Promise<void> {
+  const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error) => {
+    logger.warn({ err: error }, 'idempotency key purge failed; will retry');
+    return 0;
+  });
+  if (purged > 0) logger.info({ purged }, 'forgot old idempotency keys');
+}
+void purgeOldIdempotencyKeys();
+const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);
+purgeTimer.unref();
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing in-flight requests, then closing the database`);
+  clearInterval(purgeTimer);
+  logger.info({ signal }, 'finishing in-flight requests, then closing the database');
   server.close(async () => {
     await database.close();
+    logger.info('database closed; exiting');
     process.exit(0);
   });
   server.closeIdleConnections();
-  // Requests still running after 10 s (the request time limit) are cut off.
+  // Requests still running after the request time limit are cut off.
   setTimeout(() => {
     server.closeAllConnections();
-  }, 10_000).unref();
+  }, config.requestTimeoutMs).unref();
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,16 +1,22 @@
 /**
  * Node's HTTP server in front of yoga. It owns what must happen before GraphQL sees a request:
  * the body-size limit (so a huge body is refused while streaming, before it is buffered whole),
- * and the liveness / readiness probes, which answer without an API key.
+ * the time allowed to receive a request, the liveness / readiness probes, which answer without an
+ * API key, and Prometheus' /metrics.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
+import { createLogger, createTelemetry } from './observability.js';
 import { createAllotYoga, type YogaOptions } from './yoga.js';
 
 export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   database: Database;
   maxBodyBytes: number;
+  /** Serve /metrics; with a token, only to `Authorization: Bearer <token>`. Off when absent. */
+  metrics?: { token?: string };
+  /** The longest a client may take to send one request (headers and body), in ms. */
+  receiveTimeoutMs?: number;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -34,14 +40,22 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createHttpServer(options: ServerOptions): Server {
-  const yoga = createAllotYoga({ ...options, db: options.database.prisma });
+  const telemetry =
+    options.telemetry ?? createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping() });
+  const yoga = createAllotYoga({ ...options, telemetry, db: options.database.prisma });
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/ready') {
         const ready = await options.database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+      }
+      if (url.pathname === '/metrics' && options.metrics) {
+        const token = options.metrics.token;
+        if (token && req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: 'metrics token required' });
+        res.writeHead(200, { 'content-type': telemetry.registry.contentType });
+        return res.end(await telemetry.registry.metrics());
       }
       let body: Buffer | undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -50,6 +64,7 @@ export function createHttpServer(options: ServerOptions): Server {
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           res.setHeader('connection', 'close');
+          telemetry.logger.warn({ path: url.pathname, limit: options.maxBodyBytes, status: 413 }, 'request body too large');
           return sendJson(res, 413, {
             errors: [
               {
@@ -83,9 +98,15 @@ export function createHttpServer(options: ServerOptions): Server {
       }
       res.end();
     } catch (error) {
-      console.error(error);
+      telemetry.logger.error({ err: error }, 'request failed outside GraphQL');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
   });
+  // Slow senders (slowloris) are cut off; GraphQL execution has its own limit in yoga.
+  if (options.receiveTimeoutMs) {
+    server.requestTimeout = options.receiveTimeoutMs;
+    server.headersTimeout = Math.min(server.headersTimeout, options.receiveTimeoutMs);
+  }
+  return server;
 }

@@ -2,7 +2,7 @@
  * The whole gateway in-process, reached through `yoga.fetch` exactly as over HTTP, with two
  * organizations (A and B) for tenancy tests.
  */
-import { createAllotYoga } from '../../src/http/yoga.js';
+import { createAllotYoga, type YogaOptions } from '../../src/http/yoga.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -25,6 +25,8 @@ export interface TestApp {
   orgB: TestTenant;
   /** Sends a GraphQL request as `tenant` (default A); pass `null` to send no key. */
   gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, tenant?: TestTenant | null): Promise<GraphQLResponse<Data>>;
+  /** A raw request to the gateway, for tests of the protocol itself (headers, bodies, methods). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -33,9 +35,10 @@ async function tenant(database: TestDatabase, name: string): Promise<TestTenant>
   return { organizationId: organization.id, apiKey, viewer: { organizationId: organization.id, userId: key.userId } };
 }
 
-export async function createTestApp(): Promise<TestApp> {
+/** `options` override the gateway's (e.g. `hardening` to turn rate limiting on, `telemetry` to capture logs). */
+export async function createTestApp(options: Partial<Omit<YogaOptions, 'db'>> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const yoga = createAllotYoga({ db: database.prisma, graphiql: false, logError: () => {} });
+  const yoga = createAllotYoga({ db: database.prisma, graphiql: false, logError: () => {}, ...options });
   const orgA = await tenant(database, 'Org A');
   const orgB = await tenant(database, 'Org B');
   return {
@@ -52,6 +55,7 @@ export async function createTestApp(): Promise<TestApp> {
       });
       return { status: response.status, ...(await response.json()) };
     },
+    fetch: async (path, init) => yoga.fetch(new URL(path, 'http://allot.test'), init ?? {}),
     close: () => database.close(),
   };
 }

@@ -6,8 +6,11 @@
  *   default page when it names none, so `accounts(first: 100)` is 100× dearer than one account;
  * - `nodes(ids:)` by the number of ids;
  * - a connection's own `edges` / `nodes` by 1: the page was already counted on the connection;
- * - any other list (the category tree's `children`, `path`) by a small constant, because its
- *   length is not chosen by the caller but trees are short.
+ * - any other list by 1. The only unpaged lists are the category tree's `children` and `path`,
+ *   answered from one per-request index: whatever the depth, they return at most the
+ *   organization's categories, so multiplying per level would refuse ordinary tree queries
+ *   (5 levels × 5 children = 3125) without protecting anything. A new unpaged list that can be
+ *   long declares its own cost with Pothos' `complexity` field option.
  *
  * Why Pothos' complexity plugin rather than armor's cost limit: armor's cost is a fixed price per
  * object and scalar with a depth factor; it cannot read `first`, so it would price a page of 100
@@ -17,7 +20,7 @@ import type { GraphQLField } from 'graphql';
 // Circular with builder.ts, harmless: the constant is read at query time, not at import.
 import { DEFAULT_PAGE_SIZE } from './builder.js';
 
-export const UNPAGED_LIST_MULTIPLIER = 5;
+export const UNPAGED_LIST_MULTIPLIER = 1;
 
 function isList(field: GraphQLField<any, any, any>): boolean {
   // By the printed type, not isListType: graphql's ESM and CJS builds may both be loaded.

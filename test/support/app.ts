@@ -17,6 +17,7 @@ export interface GraphQLResponse<Data = Record<string, any>> {
   status: number;
   data?: Data;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, any>;
 }
 
 export interface TestApp {

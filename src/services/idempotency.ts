@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import * as domainErrors from '../domain/errors.js';
 import { DomainError, IdempotencyKeyReusedError, InvalidInputError } from '../domain/errors.js';
+import { requirePrintable } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { inTransaction, joinTransaction } from './transaction.js';
@@ -72,7 +73,7 @@ function restoreError(stored: StoredError): Error {
  * Runs `run` once per (organization, idempotency key). Without a key it simply runs `run(ctx.db)`.
  * `run` must do all its writes through the `db` it is given (services do: they call inTransaction).
  * @throws IdempotencyKeyReusedError the key was used with another operation or input
- * @throws InvalidInputError the key is empty or longer than 255 characters
+ * @throws InvalidInputError the key is empty, longer than 255 characters or holds control characters
  * @throws whatever `run` throws, and on replay the typed error it threw the first time
  */
 export async function withIdempotency<Input extends { idempotencyKey?: string | null }, Result extends Prisma.InputJsonValue>(
@@ -86,6 +87,7 @@ export async function withIdempotency<Input extends { idempotencyKey?: string | 
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw new InvalidInputError(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, 'idempotencyKey');
   }
+  requirePrintable(key, 'idempotencyKey');
   const organizationId = ctx.viewer.organizationId;
   const hash = requestHash(operation, input);
 

@@ -3,13 +3,14 @@
  * schema so types and mutations added later are covered without editing this file; revoked keys;
  * no internals in responses.
  */
-import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, type GraphQLInputType } from 'graphql';
+import { getNamedType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
 import { schema } from '../../src/graphql/schema.js';
 import { seedDemoOrganization } from '../../src/services/demo.js';
 import { revokeApiKey } from '../../src/services/organizations.js';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { sampleValue } from '../support/schema-samples.js';
 
 const nodeInterface = schema.getType('Node');
 const NODE_TYPES = nodeInterface && isInterfaceType(nodeInterface) ? schema.getPossibleTypes(nodeInterface).map((type) => type.name) : [];
@@ -57,37 +58,6 @@ describe('cross-tenant reads through every Node type', () => {
     }
   });
 });
-
-/** A plausible value for a required input field, so a mutation reaches its tenancy check. */
-function sampleValue(type: GraphQLInputType, fieldName: string, id: string): unknown {
-  if (isNonNullType(type)) return sampleValue(type.ofType, fieldName, id);
-  if (isListType(type)) return [sampleValue(type.ofType, fieldName, id)];
-  const named = getNamedType(type);
-  if (isEnumType(named)) return named.getValues()[0]?.value;
-  if (isInputObjectType(named)) {
-    const value: Record<string, unknown> = {};
-    for (const field of Object.values(named.getFields())) {
-      if (isNonNullType(field.type) || field.name === 'id' || field.name.endsWith('Id')) value[field.name] = sampleValue(field.type, field.name, id);
-    }
-    return value;
-  }
-  switch (named.name) {
-    case 'ID':
-      return id;
-    case 'Decimal':
-      return '1.00';
-    case 'Date':
-      return '2024-01-15';
-    case 'DateTime':
-      return '2024-01-15T10:00:00.000Z';
-    case 'Int':
-      return 1;
-    case 'Boolean':
-      return true;
-    default:
-      return fieldName === 'currency' ? 'RUB' : 'x';
-  }
-}
 
 const mutationType = schema.getMutationType();
 const MUTATIONS_WITH_IDS = Object.values(mutationType?.getFields() ?? {}).filter((field) => {

@@ -18,6 +18,8 @@ export interface Config {
   statementTimeoutMs: number;
   /** The whole GraphQL execution of one request; past it the work is aborted. */
   requestTimeoutMs: number;
+  /** On SIGTERM, how long to keep accepting (with /ready failing) before closing the listener. */
+  shutdownGraceMs: number;
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
   access: AccessConfig;
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
     statementTimeoutMs: intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000),
     requestTimeoutMs: intFromEnv(env, 'ALLOT_REQUEST_TIMEOUT_MS', 10_000),
+    shutdownGraceMs: intFromEnv(env, 'ALLOT_SHUTDOWN_GRACE_MS', 2_000),
     limits,
     rateLimit,
     access: {

@@ -58,8 +58,10 @@ const telemetry = createTelemetry({
   databaseUp: () => database.ping(),
 });
 
+let stopping = false;
 const server = createHttpServer({
   database,
+  draining: () => stopping,
   telemetry,
   maxBodyBytes: config.maxBodyBytes,
   receiveTimeoutMs: config.requestTimeoutMs,
@@ -91,22 +93,27 @@ void purgeOldIdempotencyKeys();
 const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);
 purgeTimer.unref();
 
-let stopping = false;
+/**
+ * Graceful stop: /ready fails at once so load balancers stop routing here; for a grace period the
+ * server keeps accepting (a request already on the wire, accepted by the kernel but not yet read
+ * while the event loop was busy, is served rather than reset); then the listener closes,
+ * in-flight requests finish, idle keep-alive connections are closed as they free up, and the
+ * database is closed cleanly. Requests still running after the request time limit are cut off.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(purgeTimer);
-  logger.info({ signal }, 'finishing in-flight requests, then closing the database');
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'finishing in-flight requests, then closing the database');
+  await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {
+    clearInterval(idleSweeper);
     await database.close();
     logger.info('database closed; exiting');
     process.exit(0);
   });
-  server.closeIdleConnections();
-  // Requests still running after the request time limit are cut off.
-  setTimeout(() => {
-    server.closeAllConnections();
-  }, config.requestTimeoutMs).unref();
+  const idleSweeper = setInterval(() => server.closeIdleConnections(), 50);
+  setTimeout(() => server.closeAllConnections(), config.requestTimeoutMs).unref();
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

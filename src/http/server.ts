@@ -17,6 +17,8 @@ export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   metrics?: { token?: string };
   /** The longest a client may take to send one request (headers and body), in ms. */
   receiveTimeoutMs?: number;
+  /** True once the process is shutting down: /ready fails so load balancers stop sending. */
+  draining?: () => boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -48,6 +50,7 @@ export function createHttpServer(options: ServerOptions): Server {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/ready') {
+        if (options.draining?.()) return sendJson(res, 503, { status: 'shutting down' });
         const ready = await options.database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
       }

@@ -3,10 +3,11 @@
  * runs nothing (a refused mutation changes nothing).
  */
 import type { AddressInfo } from 'node:net';
-import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { GraphQLError, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
+import { maskError } from '../../src/http/errors.js';
 import { requestTimeoutPlugin } from '../../src/http/limits.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -138,7 +139,12 @@ describe('time limits', () => {
     try {
       const [setting] = await database.prisma.$queryRaw<Array<{ statement_timeout: string }>>`SHOW statement_timeout`;
       expect(setting?.statement_timeout).toBe('200ms');
-      await expect(database.prisma.$queryRaw`SELECT pg_sleep(2)`).rejects.toThrow(/statement timeout|57014/);
+      const cancelled = await database.prisma.$queryRaw`SELECT pg_sleep(2)`.catch((error: unknown) => error);
+      expect(String(cancelled)).toMatch(/statement timeout|57014/);
+      // As a resolver's error reaches the mask: a typed 503, not "Unexpected error.".
+      const masked = maskError(new GraphQLError('wrapped', { originalError: cancelled as Error }), () => {});
+      expect(masked.message).not.toMatch(/Unexpected error|pg_sleep|57014/);
+      expect((masked as GraphQLError).extensions).toMatchObject({ code: 'STATEMENT_TIMEOUT', http: { status: 503 } });
     } finally {
       await database.close();
     }

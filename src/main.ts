@@ -56,6 +56,7 @@ const telemetry = createTelemetry({
   logger,
   tracer: config.observability.tracing ? await loadTracer() : undefined,
   databaseUp: () => database.ping(),
+  poolStats: database.poolStats,
 });
 
 let stopping = false;

@@ -7,7 +7,8 @@
  *   variables: they carry API keys and business data. As a second fence, anything shaped like an
  *   Allot key or a Bearer token is scrubbed from every line before it is written;
  * - Prometheus metrics (prom-client) for /metrics: requests and their duration by operation and
- *   outcome, requests in flight, query cost, database reachability, and the process's own metrics;
+ *   outcome, requests in flight, query cost, database reachability, the PostgreSQL pool, and the
+ *   process's own metrics;
  * - optionally an OpenTelemetry span per request (see `loadTracer`).
  */
 import { randomUUID } from 'node:crypto';
@@ -84,6 +85,8 @@ export function createTelemetry(options: {
   tracer?: Tracer;
   /** Answers whether the database takes queries, for the `allot_database_up` gauge. */
   databaseUp?: () => Promise<boolean>;
+  /** The PostgreSQL pool's connections, for `allot_db_pool_connections`. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }): Telemetry {
   const { logger, tracer } = options;
   const registry = new Registry();
@@ -112,6 +115,22 @@ export function createTelemetry(options: {
       registers: [registry],
       async collect() {
         this.set((await databaseUp()) ? 1 : 0);
+      },
+    });
+  }
+
+  if (options.poolStats) {
+    const poolStats = options.poolStats;
+    new Gauge({
+      name: 'allot_db_pool_connections',
+      help: 'PostgreSQL pool connections: total open, idle, and requests waiting for one',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const stats = poolStats();
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
       },
     });
   }

@@ -43,7 +43,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export function createHttpServer(options: ServerOptions): Server {
   const telemetry =
-    options.telemetry ?? createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping() });
+    options.telemetry ??
+    createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping(), poolStats: options.database.poolStats });
   const yoga = createAllotYoga({ ...options, telemetry, db: options.database.prisma });
 
   const server = createServer(async (req, res) => {

@@ -6,6 +6,7 @@ import { createLogger, createTelemetry, loadTracer, scrubSecrets } from '../../s
 import { createHttpServer } from '../../src/http/server.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { openTestDatabase, usingPostgres } from '../support/database.js';
 
 /** A pino destination that keeps every line written, as the operator's log shipper would see it. */
 function captureLogs() {
@@ -126,6 +127,24 @@ describe('/metrics and /ready on the HTTP server', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'database unreachable' });
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('allot_database_up 0');
+  });
+});
+
+describe.skipIf(!usingPostgres)('/metrics on PostgreSQL', () => {
+  it('exports the connection pool', async () => {
+    const database = await openTestDatabase();
+    const server = createHttpServer({ database, maxBodyBytes: 1024, graphiql: false, metrics: {} });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await database.prisma.$queryRaw`SELECT 1`;
+      const text = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)).text();
+      expect(text).toMatch(/allot_db_pool_connections\{state="total"\} [1-9]/);
+      expect(text).toContain('allot_db_pool_connections{state="waiting"} 0');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await database.close();
+    }
   });
 });
 

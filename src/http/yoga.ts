@@ -15,6 +15,7 @@ import { createLoaders } from '../graphql/loaders.js';
 import { schema } from '../graphql/schema.js';
 import { authenticateApiKey } from '../services/organizations.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
+import { errorShapePlugin } from './error-shape.js';
 import { maskError } from './errors.js';
 import { documentLimitPlugins, requestTimeoutPlugin } from './limits.js';
 import { createLogger, createTelemetry, type Telemetry } from './observability.js';
@@ -69,6 +70,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
 
   const plugins: Plugin[] = [
     telemetry.plugin,
+    errorShapePlugin({ hideSuggestions: hardening.access.hideFieldSuggestions }),
     csrfPlugin(),
     ...(manifestPath ? [persistedOperationsPlugin(loadPersistedManifest(manifestPath))] : []),
     accessPlugin(hardening.access, (context) => (context as Context).apiKeyId === null),

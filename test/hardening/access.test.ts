@@ -52,10 +52,19 @@ describe('introspection and suggestions in production (authenticated-only intros
     expect(authenticated.data?.__schema.queryType.name).toBe('Query');
   });
 
-  it('hides "Did you mean" suggestions', async () => {
-    const result = await app.gql('{ viewr { name } }');
-    expect(result.errors?.[0]?.message).not.toMatch(/Did you mean/);
-    expect(result.errors?.[0]?.message).not.toMatch(/viewer/);
+  it('hides "Did you mean" suggestions for fields, enum values and input fields', async () => {
+    const field = await app.gql('{ viewr { name } }');
+    expect(field.errors?.[0]?.message).not.toMatch(/Did you mean|viewer/);
+    const enumLiteral = await app.gql('{ categories(kind: EXPENS) { id } }');
+    const enumVariable = await app.gql('query($k: EntryKind) { categories(kind: $k) { id } }', { k: 'EXPENS' });
+    const inputField = await app.gql('mutation($i: CreateAccountInput!) { createAccount(input: $i) { __typename } }', { i: { nam: 'x', currency: 'EUR' } });
+    for (const result of [enumLiteral, enumVariable, inputField]) {
+      expect(result.errors?.length).toBeGreaterThan(0);
+      for (const error of result.errors ?? []) {
+        expect(error.message).not.toMatch(/Did you mean|"EXPENSE"/);
+        expect(error.extensions?.code).toEqual(expect.any(String));
+      }
+    }
   });
 
   it('answers anything else without a key with UNAUTHENTICATED (401)', async () => {

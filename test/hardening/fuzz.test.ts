@@ -266,7 +266,9 @@ describe('bad-input fuzzing derived from the schema', () => {
         const leak = INTERNALS.find((pattern) => pattern.test(text));
         if (leak) failures.push(`${next.label}: ${leak} in ${text.slice(0, 300)}`);
         try {
-          JSON.parse(text);
+          const body = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: unknown } }> };
+          // Every top-level error tells the client what kind of refusal it is.
+          if (body.errors?.some((error) => typeof error.extensions?.code !== 'string')) failures.push(`${next.label}: error without a code: ${text.slice(0, 200)}`);
         } catch {
           failures.push(`${next.label}: not JSON: ${text.slice(0, 100)}`);
         }

@@ -41,11 +41,15 @@ logger.info(
 let graphiqlApiKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
   const demo = await seedDemoOrganization(db);
-  // Printed, never logged: log lines are shipped and kept; the console is the operator's.
-  console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
-  if (config.environment === 'development') {
-    // Development convenience only: lets GraphiQL open with the header filled in after a restart.
+  if (config.environment === 'production') {
+    // Standard output is shipped to log stores in production: the key goes to a private file.
     await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    logger.warn({ organizationId: demo.organizationId, keyFile: demoKeyFile }, 'created the demo organization; its API key is in the key file');
+  } else {
+    // Printed for the developer, never logged.
+    console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
+    // Development convenience only: lets GraphiQL open with the header filled in after a restart.
+    if (config.environment === 'development') await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
   }
   graphiqlApiKey = demo.apiKey;
 } else if (config.environment === 'development') {

@@ -3,9 +3,10 @@
  * here is protocol; the rules live in src/services. The defences and their defaults are listed in
  * docs/hardening.md.
  *
- * Plugin order matters: observability first (it times everything and sees every outcome), then
- * who-may-run-what, then the document limits, then cost (needs the authenticated context for the
- * key's bucket), then the time limit around execution itself.
+ * Plugin order matters: observability first (it times everything and sees every outcome), the
+ * error shape (codes on every error, suggestions hidden), then who-may-run-what (CSRF, trusted
+ * documents, anonymous access), then the document limits, then cost (needs the authenticated
+ * context for the key's bucket), then the time limit around execution itself.
  */
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type AccessConfig, type QueryLimits, type RateLimitConfig } from '../config.js';

@@ -18,28 +18,141 @@ export interface Config {
   maxUploadBytes: number;
   /** Seed a demo organization on first start with an empty database. */
   seedDemo: boolean;
+  /** PostgreSQL only: the longest one SQL statement may run. */
+  statementTimeoutMs: number;
+  /** The whole GraphQL execution of one request; past it the work is aborted. */
+  requestTimeoutMs: number;
+  /** On SIGTERM, how long to keep accepting (with /ready failing) before closing the listener. */
+  shutdownGraceMs: number;
+  limits: QueryLimits;
+  rateLimit: RateLimitConfig;
+  access: AccessConfig;
+  /** How long an idempotency key is remembered (at least this long; older ones are purged). */
+  idempotencyRetentionHours: number;
+  observability: ObservabilityConfig;
 }
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+/** Static limits on the shape of a GraphQL document, checked before anything runs. */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Total cost, where a list's selection is multiplied by its `first` (see src/http/query-cost.ts). */
+  maxCost: number;
+  /** Total number of field selections in the operation. */
+  maxBreadth: number;
+}
+
+/** Per-API-key leaky bucket of query cost (Shopify style). `enabled: false` turns throttling off. */
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** The most cost a key can spend at once (the bucket). */
+  bucketSize: number;
+  /** Cost restored per second. */
+  restoreRate: number;
+}
+
+export interface AccessConfig {
+  graphiql: boolean;
+  /** `public`: anyone may introspect; `authenticated`: only callers with a valid key; `off`: nobody. */
+  introspection: 'public' | 'authenticated' | 'off';
+  /** Hide "Did you mean …?" hints, which let an anonymous caller map the schema. */
+  hideFieldSuggestions: boolean;
+  /** Path to a JSON manifest {sha256: document}; when set only those operations run. */
+  persistedOperationsPath: string | undefined;
+}
+
+export interface ObservabilityConfig {
+  logLevel: string;
+  /** Serve Prometheus metrics at /metrics. */
+  metrics: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Wrap each request in an OpenTelemetry span (needs an SDK registered by the operator). */
+  tracing: boolean;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
+function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 1000,
+  maxDirectives: 50,
+  maxCost: 500,
+  maxBreadth: 50,
+};
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const environment = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const dataDir = path.resolve(env.ALLOT_DATA_DIR || './.allot-data');
+  const production = environment === 'production';
+  const limits: QueryLimits = {
+    maxDepth: intFromEnv(env, 'ALLOT_MAX_DEPTH', DEFAULT_LIMITS.maxDepth),
+    maxAliases: intFromEnv(env, 'ALLOT_MAX_ALIASES', DEFAULT_LIMITS.maxAliases),
+    maxTokens: intFromEnv(env, 'ALLOT_MAX_TOKENS', DEFAULT_LIMITS.maxTokens),
+    maxDirectives: intFromEnv(env, 'ALLOT_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
+    maxCost: intFromEnv(env, 'ALLOT_MAX_COST', DEFAULT_LIMITS.maxCost),
+    maxBreadth: intFromEnv(env, 'ALLOT_MAX_BREADTH', DEFAULT_LIMITS.maxBreadth),
+  };
+  const rateLimit: RateLimitConfig = {
+    enabled: boolFromEnv(env, 'ALLOT_RATE_LIMIT', true),
+    bucketSize: intFromEnv(env, 'ALLOT_RATE_LIMIT_BUCKET', 1000),
+    restoreRate: intFromEnv(env, 'ALLOT_RATE_LIMIT_RESTORE_PER_SECOND', 50),
+  };
+  if (rateLimit.enabled && rateLimit.bucketSize < limits.maxCost) {
+    throw new Error('ALLOT_RATE_LIMIT_BUCKET must be at least ALLOT_MAX_COST, or the largest allowed query could never run');
+  }
+  if (rateLimit.enabled && rateLimit.restoreRate === 0) throw new Error('ALLOT_RATE_LIMIT_RESTORE_PER_SECOND must be positive');
   return {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
-    port: intFromEnv('PORT', 4000),
+    port: intFromEnv(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
     environment,
-    maxBodyBytes: intFromEnv('ALLOT_MAX_BODY_BYTES', 100 * 1024),
+    maxBodyBytes: intFromEnv(env, 'ALLOT_MAX_BODY_BYTES', 100 * 1024),
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
-    maxUploadBytes: intFromEnv('ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
+    statementTimeoutMs: intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000),
+    requestTimeoutMs: intFromEnv(env, 'ALLOT_REQUEST_TIMEOUT_MS', 10_000),
+    shutdownGraceMs: intFromEnv(env, 'ALLOT_SHUTDOWN_GRACE_MS', 2_000),
+    limits,
+    rateLimit,
+    access: {
+      graphiql: boolFromEnv(env, 'ALLOT_GRAPHIQL', !production),
+      introspection: oneOf(env, 'ALLOT_INTROSPECTION', ['public', 'authenticated', 'off'], production ? 'authenticated' : 'public'),
+      hideFieldSuggestions: boolFromEnv(env, 'ALLOT_HIDE_FIELD_SUGGESTIONS', production),
+      persistedOperationsPath: env.ALLOT_PERSISTED_OPERATIONS || undefined,
+    },
+    idempotencyRetentionHours: Math.max(24, intFromEnv(env, 'ALLOT_IDEMPOTENCY_RETENTION_HOURS', 24)),
+    observability: {
+      logLevel: env.ALLOT_LOG_LEVEL || env.LOG_LEVEL || 'info',
+      metrics: boolFromEnv(env, 'ALLOT_METRICS', true),
+      metricsToken: env.ALLOT_METRICS_TOKEN || undefined,
+      tracing: boolFromEnv(env, 'ALLOT_OTEL_TRACING', false),
+    },
   };
 }

@@ -1,71 +1,124 @@
 /**
  * `npm start`: opens the database (embedded PGlite unless DATABASE_URL is set), applies
  * migrations, seeds the demo organization on an empty database, and serves GraphQL.
+ * Every defence is configured from the environment (src/config.ts, docs/hardening.md).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { openDatabase, type Database } from './db/open.js';
+import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { createHttpServer } from './http/server.js';
 import { seedDemoOrganization } from './services/demo.js';
+import { purgeIdempotencyRecords } from './services/idempotency.js';
 
 const config = loadConfig();
+const logger = createLogger({ level: config.observability.logLevel });
 const demoKeyFile = path.join(config.dataDir, 'demo-api-key');
 
 let database: Database;
 try {
-  database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, role: 'the Allot server' });
+  database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    role: 'the Allot server',
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
 } catch (error) {
   if (error instanceof DataDirInUseError) {
-    console.error(error.message);
+    logger.fatal(error.message);
     process.exit(1);
   }
   throw error;
 }
 const db = database.prisma;
-console.log(
-  `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}; ` +
-    `migrations applied now: ${database.migrations.applied.length}, before: ${database.migrations.alreadyApplied}`,
+logger.info(
+  { database: database.kind, applied: database.migrations.applied.length, alreadyApplied: database.migrations.alreadyApplied },
+  `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
 );
 
 let graphiqlApiKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
   const demo = await seedDemoOrganization(db);
-  console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
-  if (config.environment === 'development') {
-    // Development convenience only: lets GraphiQL open with the header filled in after a restart.
+  if (config.environment === 'production') {
+    // Standard output is shipped to log stores in production: the key goes to a private file.
     await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    logger.warn({ organizationId: demo.organizationId, keyFile: demoKeyFile }, 'created the demo organization; its API key is in the key file');
+  } else {
+    // Printed for the developer, never logged.
+    console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
+    // Development convenience only: lets GraphiQL open with the header filled in after a restart.
+    if (config.environment === 'development') await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
   }
   graphiqlApiKey = demo.apiKey;
 } else if (config.environment === 'development') {
   graphiqlApiKey = await readFile(demoKeyFile, 'utf8').catch(() => undefined);
 }
 
-const server = createHttpServer({
-  database,
-  maxBodyBytes: config.maxBodyBytes,
-  graphiql: config.environment !== 'production',
-  graphiqlApiKey: config.environment === 'development' ? graphiqlApiKey : undefined,
-});
-server.listen(config.port, config.host, () => {
-  console.log(`Allot is serving GraphQL at http://localhost:${config.port}/graphql`);
+const telemetry = createTelemetry({
+  logger,
+  tracer: config.observability.tracing ? await loadTracer() : undefined,
+  databaseUp: () => database.ping(),
+  poolStats: database.poolStats,
 });
 
 let stopping = false;
+const server = createHttpServer({
+  database,
+  draining: () => stopping,
+  telemetry,
+  maxBodyBytes: config.maxBodyBytes,
+  receiveTimeoutMs: config.requestTimeoutMs,
+  metrics: config.observability.metrics ? { token: config.observability.metricsToken } : undefined,
+  graphiql: config.access.graphiql,
+  graphiqlApiKey: config.environment === 'development' ? graphiqlApiKey : undefined,
+  hardening: {
+    limits: config.limits,
+    rateLimit: config.rateLimit,
+    access: config.access,
+    requestTimeoutMs: config.requestTimeoutMs,
+  },
+});
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port }, `Allot is serving GraphQL at http://localhost:${port}/graphql`);
+});
+
+// Idempotency keys are kept at least the retention; older ones are forgotten hourly.
+async function purgeOldIdempotencyKeys(): Promise<void> {
+  const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error) => {
+    logger.warn({ err: error }, 'idempotency key purge failed; will retry');
+    return 0;
+  });
+  if (purged > 0) logger.info({ purged }, 'forgot old idempotency keys');
+}
+void purgeOldIdempotencyKeys();
+const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);
+purgeTimer.unref();
+
+/**
+ * Graceful stop: /ready fails at once so load balancers stop routing here; for a grace period the
+ * server keeps accepting (a request already on the wire, accepted by the kernel but not yet read
+ * while the event loop was busy, is served rather than reset); then the listener closes,
+ * in-flight requests finish, idle keep-alive connections are closed as they free up, and the
+ * database is closed cleanly. Requests still running after the request time limit are cut off.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing in-flight requests, then closing the database`);
+  clearInterval(purgeTimer);
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'finishing in-flight requests, then closing the database');
+  await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {
+    clearInterval(idleSweeper);
     await database.close();
+    logger.info('database closed; exiting');
     process.exit(0);
   });
-  server.closeIdleConnections();
-  // Requests still running after 10 s (the request time limit) are cut off.
-  setTimeout(() => {
-    server.closeAllConnections();
-  }, 10_000).unref();
+  const idleSweeper = setInterval(() => server.closeIdleConnections(), 50);
+  setTimeout(() => server.closeAllConnections(), config.requestTimeoutMs).unref();
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -21,6 +21,8 @@ export interface Database {
   migrations: MigrationReport;
   /** Answers whether the database takes queries now (for /ready). */
   ping(): Promise<boolean>;
+  /** PostgreSQL only: the connection pool's state now (for metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -114,12 +116,15 @@ async function openPostgres(
   }
   const poolConfig: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10 };
   if (options.statementTimeoutMs) poolConfig.options = `-c statement_timeout=${options.statementTimeoutMs}`;
-  const adapter = new PrismaPg(poolConfig);
+  // Our own pool (ended by the adapter on disconnect) so its state can be exported as metrics.
+  const pool = new pg.Pool(poolConfig);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter: wrap(adapter) });
   return {
     prisma,
     kind: 'postgres',
     migrations,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async ping() {
       try {
         await prisma.$queryRaw`SELECT 1`;

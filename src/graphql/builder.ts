@@ -2,10 +2,13 @@
  * The one Pothos builder. Plugins (order matters: errors wrap everything below them):
  * - errors: mutations return `XSuccess | <typed errors>` unions;
  * - prisma: object types backed by Prisma models, selections planned into few SQL statements;
- * - relay: Node, global ids, cursor connections.
+ * - relay: Node, global ids, cursor connections;
+ * - complexity: gives every field its cost (./field-cost.ts); the limit and the rate limit that
+ *   use it are applied per request in src/http/limits.ts, so its own resolver check is off.
  */
 import SchemaBuilder, { decodeBase64, decodeCursorChunk } from '@pothos/core';
 import { GraphQLError } from 'graphql';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -13,6 +16,7 @@ import { getDatamodel } from '../generated/pothos-types.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import type { UploadedFile } from '../services/attachments.js';
 import type { Context } from './context.js';
+import { fieldCost } from './field-cost.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -85,7 +89,8 @@ export const builder = new SchemaBuilder<{
     File: { Input: UploadedFile; Output: never };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
   errors: {
     directResult: true,

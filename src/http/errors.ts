@@ -12,7 +12,23 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 
+/** PostgreSQL cancelled a statement at statement_timeout (SQLSTATE 57014), however Prisma wraps it. */
+export function isStatementTimeout(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const candidate = error as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown; originalError?: unknown; driverAdapterError?: unknown };
+  if (candidate.originalCode === '57014' || candidate.code === '57014') return true;
+  return [candidate.meta, candidate.cause, candidate.originalError, candidate.driverAdapterError].some((inner) => isStatementTimeout(inner, depth + 1));
+}
+
 export function maskError(error: unknown, log: (error: unknown) => void): Error {
+  if (isStatementTimeout(error)) {
+    // Not the caller's input and not a bug: the database was too slow. The transaction rolled back.
+    log(error);
+    return new GraphQLError('A database statement ran longer than its time limit and was cancelled; nothing was saved. Retry later.', {
+      path: isGraphQLError(error) ? error.path : undefined,
+      extensions: { code: 'STATEMENT_TIMEOUT', http: { status: 503 } },
+    });
+  }
   if (isGraphQLError(error)) {
     const original = error.originalError;
     if (original instanceof DomainError) {

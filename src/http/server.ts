@@ -1,17 +1,25 @@
 /**
  * Node's HTTP server in front of yoga. It owns what must happen before GraphQL sees a request:
  * the body-size limit (so a huge body is refused while streaming, before it is buffered whole),
- * and the liveness / readiness probes, which answer without an API key.
+ * the time allowed to receive a request, the liveness / readiness probes, which answer without an
+ * API key, and Prometheus' /metrics.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachment-storage.js';
+import { createLogger, createTelemetry } from './observability.js';
 import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
 
 export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   database: Database;
   maxBodyBytes: number;
+  /** Serve /metrics; with a token, only to `Authorization: Bearer <token>`. Off when absent. */
+  metrics?: { token?: string };
+  /** The longest a client may take to send one request (headers and body), in ms. */
+  receiveTimeoutMs?: number;
+  /** True once the process is shutting down: /ready fails so load balancers stop sending. */
+  draining?: () => boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -44,15 +52,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function createHttpServer(options: ServerOptions): Server {
+  const telemetry =
+    options.telemetry ??
+    createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping(), poolStats: options.database.poolStats });
   const attachments = options.attachments ?? configuredAttachmentStorage();
-  const yoga = createAllotYoga({ ...options, attachments, db: options.database.prisma });
+  const yoga = createAllotYoga({ ...options, attachments, telemetry, db: options.database.prisma });
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/ready') {
+        if (options.draining?.()) return sendJson(res, 503, { status: 'shutting down' });
         const ready = await options.database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+      }
+      if (url.pathname === '/metrics' && options.metrics) {
+        const token = options.metrics.token;
+        if (token && req.headers.authorization !== `Bearer ${token}`) return sendJson(res, 401, { error: 'metrics token required' });
+        res.writeHead(200, { 'content-type': telemetry.registry.contentType });
+        return res.end(await telemetry.registry.metrics());
       }
       let body: Buffer | undefined;
       const limit = bodyLimit(req, options, attachments);
@@ -62,6 +80,7 @@ export function createHttpServer(options: ServerOptions): Server {
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           res.setHeader('connection', 'close');
+          telemetry.logger.warn({ path: url.pathname, limit: options.maxBodyBytes, status: 413 }, 'request body too large');
           return sendJson(res, 413, {
             errors: [
               {
@@ -95,7 +114,7 @@ export function createHttpServer(options: ServerOptions): Server {
       }
       res.end();
     } catch (error) {
-      console.error(error);
+      telemetry.logger.error({ err: error }, 'request failed outside GraphQL');
       if (!res.headersSent) {
         // Drop yoga's headers (its content-length above all) before answering with our own body.
         for (const name of res.getHeaderNames()) res.removeHeader(name);
@@ -103,4 +122,10 @@ export function createHttpServer(options: ServerOptions): Server {
       } else res.end();
     }
   });
+  // Slow senders (slowloris) are cut off; GraphQL execution has its own limit in yoga.
+  if (options.receiveTimeoutMs) {
+    server.requestTimeout = options.receiveTimeoutMs;
+    server.headersTimeout = Math.min(server.headersTimeout, options.receiveTimeoutMs);
+  }
+  return server;
 }

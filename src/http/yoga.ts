@@ -1,9 +1,15 @@
 /**
- * The GraphQL endpoint: authentication, error masking, GraphiQL. Everything here is protocol; the
- * rules live in src/services.
+ * The GraphQL endpoint: authentication, the hardening plugins, error masking, GraphiQL. Everything
+ * here is protocol; the rules live in src/services. The defences and their defaults are listed in
+ * docs/hardening.md.
+ *
+ * Plugin order matters: observability first (it times everything and sees every outcome), the
+ * error shape (codes on every error, suggestions hidden), then who-may-run-what (CSRF, trusted
+ * documents, anonymous access), then the document limits, then cost (needs the authenticated
+ * context for the key's bucket), then the time limit around execution itself.
  */
-import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { DEFAULT_LIMITS, type AccessConfig, type QueryLimits, type RateLimitConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Context } from '../graphql/context.js';
 import { createLoaders } from '../graphql/loaders.js';
@@ -11,7 +17,29 @@ import { schema } from '../graphql/schema.js';
 import { loadConfig } from '../config.js';
 import { AttachmentStorage } from '../services/attachment-storage.js';
 import { authenticateApiKey } from '../services/organizations.js';
+import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
+import { errorShapePlugin } from './error-shape.js';
 import { maskError } from './errors.js';
+import { documentLimitPlugins, requestTimeoutPlugin } from './limits.js';
+import { createLogger, createTelemetry, type Telemetry } from './observability.js';
+import { queryCostPlugin } from './query-cost.js';
+import { CostRateLimiter } from './rate-limit.js';
+
+export interface HardeningOptions {
+  limits: QueryLimits;
+  /** Off when absent or disabled. */
+  rateLimit?: RateLimitConfig;
+  access: Omit<AccessConfig, 'graphiql'>;
+  requestTimeoutMs: number;
+}
+
+/** What an in-process yoga gets when the caller names nothing: every limit on, no throttling
+ * (tests and tools send bursts), introspection for authenticated callers only. */
+export const DEFAULT_HARDENING: HardeningOptions = {
+  limits: DEFAULT_LIMITS,
+  access: { introspection: 'authenticated', hideFieldSuggestions: false, persistedOperationsPath: undefined },
+  requestTimeoutMs: 10_000,
+};
 
 export interface YogaOptions {
   db: Db;
@@ -25,11 +53,19 @@ export interface YogaOptions {
   /** A key to prefill in GraphiQL's headers (the demo organization's, in development). */
   graphiqlApiKey?: string;
   logError?: (error: unknown) => void;
+  hardening?: Partial<HardeningOptions>;
+  telemetry?: Telemetry;
 }
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+/** The context of a request without an API key. Only introspection may run with it (see
+ * access.ts); anything reaching for the viewer is a bug and fails loudly, never silently. */
+function anonymousContext(db: Db): Context {
+  const refuse = (): never => {
+    throw unauthenticated('Missing API key: send "Authorization: Bearer <api key>"');
+  };
+  return Object.defineProperties({ db, apiKeyId: null } as unknown as Context, {
+    viewer: { get: refuse },
+    loaders: { get: refuse },
   });
 }
 
@@ -40,10 +76,32 @@ export function configuredAttachmentStorage(): AttachmentStorage {
 }
 
 export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Context> {
-  const logError = options.logError ?? ((error) => console.error(error));
+  const hardening: HardeningOptions = { ...DEFAULT_HARDENING, ...options.hardening };
+  const telemetry = options.telemetry ?? createTelemetry({ logger: createLogger({ level: 'silent' }) });
+  const logError = options.logError ?? ((error) => telemetry.logger.error({ err: error }, 'masked error'));
   const attachments = options.attachments ?? configuredAttachmentStorage();
+  const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
+  const manifestPath = hardening.access.persistedOperationsPath;
+
+  const plugins: Plugin[] = [
+    telemetry.plugin,
+    errorShapePlugin({ hideSuggestions: hardening.access.hideFieldSuggestions }),
+    csrfPlugin(),
+    ...(manifestPath ? [persistedOperationsPlugin(loadPersistedManifest(manifestPath))] : []),
+    accessPlugin(hardening.access, (context) => (context as Context).apiKeyId === null),
+    ...documentLimitPlugins(hardening.limits, { hideFieldSuggestions: hardening.access.hideFieldSuggestions }),
+    queryCostPlugin({
+      limits: hardening.limits,
+      limiter,
+      bucketKey: (context) => (context as Context).apiKeyId ?? undefined,
+      onCost: telemetry.noteCost,
+    }),
+    requestTimeoutPlugin(hardening.requestTimeoutMs),
+  ];
+
   return createYoga<Record<string, unknown>, Context>({
     schema,
+    plugins,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
@@ -55,15 +113,17 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         }
       : false,
     maskedErrors: { maskError: (error) => maskError(error, logError) },
+    logging: telemetry.logger,
     context: async ({ request }): Promise<Context> => {
       const header = request.headers.get('authorization');
-      if (!header) throw unauthenticated('Missing API key: send "Authorization: Bearer <api key>"');
+      if (!header) return anonymousContext(options.db);
       const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
       const viewer = match?.[1] ? await authenticateApiKey(options.db, match[1]) : null;
       if (!viewer) throw unauthenticated('Invalid or revoked API key');
       return {
         db: options.db,
         viewer: { organizationId: viewer.organizationId, userId: viewer.userId },
+        apiKeyId: viewer.apiKeyId,
         loaders: createLoaders(options.db, viewer),
         attachments,
       };

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAllotYoga } from '../../src/http/yoga.js';
+import { createAllotYoga, type YogaOptions } from '../../src/http/yoga.js';
 import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import type { Viewer } from '../../src/services/viewer.js';
@@ -21,6 +21,7 @@ export interface GraphQLResponse<Data = Record<string, any>> {
   status: number;
   data?: Data;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, any>;
 }
 
 export interface TestApp {
@@ -33,6 +34,8 @@ export interface TestApp {
   orgB: TestTenant;
   /** Sends a GraphQL request as `tenant` (default A); pass `null` to send no key. */
   gql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, tenant?: TestTenant | null): Promise<GraphQLResponse<Data>>;
+  /** A raw request to the gateway, for tests of the protocol itself (headers, bodies, methods). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -41,13 +44,18 @@ async function tenant(database: TestDatabase, name: string): Promise<TestTenant>
   return { organizationId: organization.id, apiKey, viewer: { organizationId: organization.id, userId: key.userId } };
 }
 
-export async function createTestApp(options: { maxUploadBytes?: number } = {}): Promise<TestApp> {
+/**
+ * `options` override the gateway's (e.g. `hardening` to turn rate limiting on, `telemetry` to capture
+ * logs); `maxUploadBytes` sizes the temporary attachment store.
+ */
+export async function createTestApp(options: Partial<Omit<YogaOptions, 'db'>> & { maxUploadBytes?: number } = {}): Promise<TestApp> {
+  const { maxUploadBytes, ...gatewayOptions } = options;
   const database = await openTestDatabase();
   const attachments = new AttachmentStorage({
     directory: mkdtempSync(path.join(tmpdir(), 'allot-attachments-')),
-    maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxBytes: maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
   });
-  const yoga = createAllotYoga({ db: database.prisma, graphiql: false, logError: () => {}, attachments });
+  const yoga = createAllotYoga({ db: database.prisma, graphiql: false, logError: () => {}, attachments, ...gatewayOptions });
   const orgA = await tenant(database, 'Org A');
   const orgB = await tenant(database, 'Org B');
   return {
@@ -66,6 +74,7 @@ export async function createTestApp(options: { maxUploadBytes?: number } = {}): 
       });
       return { status: response.status, ...(await response.json()) };
     },
+    fetch: async (path, init) => yoga.fetch(new URL(path, 'http://allot.test'), init ?? {}),
     async close() {
       await database.close();
       rmSync(attachments.directory, { recursive: true, force: true });

@@ -1,8 +1,10 @@
 import { AccountClosedError, AccountNotEmptyError, InvalidAmountError, UnknownCurrencyError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import { closeAccount, createAccount, updateAccount } from '../../services/accounts.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 export const AccountType = builder.prismaNode('Account', {
@@ -69,6 +71,7 @@ const CreateAccountInput = builder.inputType('CreateAccountInput', {
     bank: t.string(),
     currency: t.string({ required: true, description: 'ISO 4217, e.g. "EUR", "RUB".' }),
     openingBalance: t.field({ type: 'Decimal', description: 'Defaults to "0".' }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -76,11 +79,9 @@ builder.mutationField('createAccount', (t) =>
   t.field({
     type: accountPayload('CreateAccountSuccess'),
     args: { input: t.arg({ type: CreateAccountInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError] },
-    resolve: async (_root, { input }, ctx) => {
-      const account = await createAccount(ctx.db, ctx.viewer, input);
-      return { accountId: account.id };
-    },
+    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createAccount', input, async (db) => ({ accountId: (await createAccount(db, ctx.viewer, input)).id })),
   }),
 );
 

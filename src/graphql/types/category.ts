@@ -1,8 +1,10 @@
 import { CategoryCycleError, CategoryHasChildrenError, CategoryInUseError, CategoryKindMismatchError } from '../../domain/errors.js';
 import { createCategory, deleteCategory, updateCategory } from '../../services/categories.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import type { Category } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { EntryKindEnum } from './enums.js';
 import { COMMON_ERRORS } from './errors.js';
 
@@ -75,6 +77,7 @@ const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
     title: t.string({ required: true }),
     kind: t.field({ type: EntryKindEnum, required: true }),
     parentId: t.id({ description: 'Omit for a root category.' }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -82,16 +85,17 @@ builder.mutationField('createCategory', (t) =>
   t.field({
     type: categoryPayload('CreateCategorySuccess'),
     args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, CategoryKindMismatchError] },
-    resolve: async (_root, { input }, ctx) => {
-      const category = await createCategory(ctx.db, ctx.viewer, {
-        title: input.title,
-        kind: input.kind,
-        parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
-      });
-      ctx.loaders.forgetCategoryTree();
-      return { categoryId: category.id };
-    },
+    errors: { types: [...COMMON_ERRORS, CategoryKindMismatchError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createCategory', input, async (db) => {
+        const category = await createCategory(db, ctx.viewer, {
+          title: input.title,
+          kind: input.kind,
+          parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
+        });
+        ctx.loaders.forgetCategoryTree();
+        return { categoryId: category.id };
+      }),
   }),
 );
 

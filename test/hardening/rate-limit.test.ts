@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/services/organizations.js';
+import { CostRateLimiter } from '../../src/http/rate-limit.js';
+import { countResolvedFields } from '../../src/http/query-cost.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+describe('CostRateLimiter (leaky bucket)', () => {
+  it('takes cost up front, refuses what does not fit with the seconds to wait, and restores at the rate', () => {
+    let now = 0;
+    const limiter = new CostRateLimiter({ bucketSize: 100, restoreRate: 10 }, () => now);
+    expect(limiter.take('k', 60)).toMatchObject({ allowed: true, status: { maximumAvailable: 100, currentlyAvailable: 40, restoreRate: 10 } });
+    const refused = limiter.take('k', 60);
+    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 2, status: { currentlyAvailable: 40 } });
+    now = 1_000; // +10
+    expect(limiter.take('k', 60).allowed).toBe(false);
+    now = 2_000; // +20 → 60
+    expect(limiter.take('k', 60)).toMatchObject({ allowed: true, status: { currentlyAvailable: 0 } });
+    now = 60_000;
+    expect(limiter.take('k', 1).status.currentlyAvailable).toBe(99); // never above the bucket size
+  });
+
+  it('keeps one bucket per key and refunds unused cost', () => {
+    const limiter = new CostRateLimiter({ bucketSize: 100, restoreRate: 1 }, () => 0);
+    limiter.take('a', 100);
+    expect(limiter.take('a', 1).allowed).toBe(false);
+    expect(limiter.take('b', 100).allowed).toBe(true);
+    expect(limiter.refund('a', 30).currentlyAvailable).toBe(30);
+    expect(limiter.refund('a', 500).currentlyAvailable).toBe(100);
+  });
+
+  it('counts the fields a response really holds as its actual cost', () => {
+    expect(countResolvedFields({ accounts: { edges: [{ node: { id: 'x', name: 'y' } }, { node: { id: 'z', name: null } }] } })).toBe(
+      1 + 1 + 2 * (1 + 2),
+    );
+    expect(countResolvedFields(null)).toBe(0);
+  });
+});
+
+describe('rate limiting through the gateway', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp({ hardening: { rateLimit: { enabled: true, bucketSize: DEFAULT_LIMITS.maxCost, restoreRate: 1 } } });
+  });
+  afterAll(() => app.close());
+
+  const bigQuery = `{ accounts(first: 60) { edges { node { id name bank currency balance openingBalance } } } }`; // requested 481
+
+  it('reports extensions.cost on every response, Shopify style', async () => {
+    const result = await app.gql('{ viewer { name } }');
+    expect(result.extensions?.cost).toEqual({
+      requestedQueryCost: 2,
+      actualQueryCost: 2,
+      throttleStatus: { maximumAvailable: 500, currentlyAvailable: expect.any(Number), restoreRate: 1 },
+    });
+  });
+
+  it('charges only the actual cost: a page of none where 60 were asked is refunded', async () => {
+    const result = await app.gql(bigQuery, {}, app.orgB);
+    expect(result.extensions?.cost).toMatchObject({ requestedQueryCost: 481, actualQueryCost: 2 });
+    expect(result.extensions?.cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(497);
+  });
+
+  it('throttles a key that has spent its bucket: HTTP 429, Retry-After, THROTTLED, nothing executed', async () => {
+    // Fill organization A's account list so the big query really costs what it asks.
+    for (let i = 0; i < 60; i++) {
+      await app.database.prisma.account.create({
+        data: { organizationId: app.orgA.organizationId, name: `A${i}`, currency: 'EUR', openingBalanceMinor: 0n, balanceMinor: 0n },
+      });
+    }
+    const first = await app.gql(bigQuery);
+    expect(first.errors).toBeUndefined();
+    expect(first.extensions?.cost.actualQueryCost).toBe(2 + 60 * 7);
+
+    const response = await app.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${app.orgA.apiKey}` },
+      body: JSON.stringify({ query: bigQuery }),
+    });
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(300); // ~420 points missing at 1 point/s
+    const body = await response.json();
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: retryAfter });
+    expect(body.extensions.cost).toMatchObject({ requestedQueryCost: 481, actualQueryCost: 0, throttleStatus: { maximumAvailable: 500, restoreRate: 1 } });
+  });
+
+  it('a throttled mutation writes nothing; another key of the same organization has its own bucket', async () => {
+    const before = await app.database.prisma.account.count();
+    // Spend key A's bucket down to less than the mutation's cost (43): a page of N of its 60
+    // accounts asks 1 + 8N up front and costs 2 + 7N in the end.
+    const available = (await app.gql('{ viewer { name } }')).extensions?.cost.throttleStatus.currentlyAvailable as number;
+    const page = Math.floor((available - 1) / 8);
+    const spent = await app.gql(`{ accounts(first: ${page}) { edges { node { id name bank currency balance openingBalance } } } }`);
+    expect(spent.extensions?.cost.throttleStatus.currentlyAvailable).toBeLessThan(20);
+    const refused = await app.gql(
+      `mutation { createAccount(input: {name: "Throttled", currency: "EUR"}) { ... on CreateAccountSuccess { account { ${'id '.repeat(40)} } } } }`,
+    );
+    expect(refused.status).toBe(429);
+    expect(await app.database.prisma.account.count()).toBe(before);
+
+    const { apiKey } = await createApiKey(app.database.prisma, app.orgA.organizationId, 'second integration');
+    const other = await app.gql(bigQuery, {}, { ...app.orgA, apiKey });
+    expect(other.errors).toBeUndefined();
+  });
+});

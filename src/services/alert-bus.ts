@@ -7,14 +7,13 @@
  * target (e.g. Redis) here; nothing else changes.
  */
 import { createPubSub } from 'graphql-yoga';
+import type { Db } from '../db/open.js';
 import type { BudgetAlert } from '../generated/prisma/client.js';
+import { afterCommit } from './transaction.js';
 
 const pubSub = createPubSub<{ budgetAlert: [organizationId: string, alert: BudgetAlert] }>();
 
-/**
- * Call after commit with the alerts `chargeBudget` returned (budget transactions here, ledger
- * postings on the ledger side).
- */
+/** Delivers alerts now. Services use `publishAlertsAfterCommit`, which waits for the commit. */
 export function publishBudgetAlerts(alerts: readonly BudgetAlert[]): void {
   for (const alert of alerts) pubSub.publish('budgetAlert', alert.organizationId, alert);
 }
@@ -25,11 +24,16 @@ export function subscribeToBudgetAlerts(organizationId: string): AsyncIterable<B
 }
 
 /**
- * Awaits a service's transaction, then publishes the alerts it recorded: a subscriber only ever
- * hears of alerts whose transaction committed.
+ * Publishes alerts once the transaction that recorded them has committed (see `afterCommit`):
+ * a subscriber only ever hears of alerts whose writes are durable.
  */
-export async function publishingAlerts<Result extends { alerts: readonly BudgetAlert[] }>(committed: Promise<Result>): Promise<Result> {
-  const result = await committed;
-  publishBudgetAlerts(result.alerts);
+export function publishAlertsAfterCommit(db: Db, alerts: readonly BudgetAlert[]): void {
+  if (alerts.length > 0) afterCommit(db, () => publishBudgetAlerts(alerts));
+}
+
+/** Awaits a service's transaction, then publishes the alerts it recorded, after commit. */
+export async function publishingAlerts<Result extends { alerts: readonly BudgetAlert[] }>(db: Db, work: Promise<Result>): Promise<Result> {
+  const result = await work;
+  publishAlertsAfterCommit(db, result.alerts);
   return result;
 }

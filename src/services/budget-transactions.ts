@@ -15,7 +15,7 @@ import { formatMoney, parseMoney } from '../domain/money.js';
 import type { Db } from '../db/open.js';
 import type { BudgetAlert, BudgetTransaction, Transaction } from '../generated/prisma/client.js';
 import { findEmployee } from './allocation-targets.js';
-import { publishBudgetAlerts } from './alert-bus.js';
+import { publishAlertsAfterCommit } from './alert-bus.js';
 import { chargeBudget, lockBudget } from './budget-spend.js';
 import { diffFields, recordChange } from './changelog.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -94,7 +94,7 @@ export async function createBudgetTransaction(db: Db, viewer: Viewer, input: Cre
     });
     return { part, alerts: charge.alerts };
   });
-  publishBudgetAlerts(alerts);
+  publishAlertsAfterCommit(db, alerts);
   return part;
 }
 
@@ -160,7 +160,7 @@ export async function updateBudgetTransaction(db: Db, viewer: Viewer, input: Upd
     await recordChange(tx, viewer, { entityType: 'BudgetTransaction', entityId: part.id, action: 'UPDATED', changes });
     return { part, alerts };
   });
-  publishBudgetAlerts(alerts);
+  publishAlertsAfterCommit(db, alerts);
   return part;
 }
 

@@ -124,7 +124,7 @@ export async function createEntry(db: Db, viewer: Viewer, input: CreateEntryInpu
   const description = optionalText(input.description, 'description') ?? null;
   const invoiceNumber = optionalText(input.invoiceNumber, 'invoiceNumber', MAX_INVOICE_NUMBER_LENGTH) ?? null;
   const dealRef = optionalText(input.dealRef, 'dealRef', MAX_DEAL_REF_LENGTH) ?? null;
-  return publishingAlerts(inTransaction(db, async (tx) => {
+  return publishingAlerts(db, inTransaction(db, async (tx) => {
     const account = await findOpenAccount(tx, viewer, input.accountId);
     const amountMinor = parseMoney(input.amount, account.currency, 'amount', 'positive');
     if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
@@ -227,7 +227,7 @@ async function nextEntryData(
  * @throws BudgetFrozenError the new spend of a posted expense would pass an AUTO_FREEZE limit
  */
 export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInput): Promise<EntryWriteResult> {
-  return publishingAlerts(inTransaction(db, async (tx) => {
+  return publishingAlerts(db, inTransaction(db, async (tx) => {
     const before = await lockEntry(tx, viewer, input.id, input.kind);
     const { data, account, previousAccount } = await nextEntryData(tx, viewer, before, input);
     const changes: Changes = diffFields(changelogView(before, previousAccount.currency), changelogView(data, account.currency));

@@ -22,7 +22,7 @@ import { DomainError, IdempotencyKeyReusedError, InvalidInputError } from '../do
 import { requirePrintable } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { inTransaction, joinTransaction } from './transaction.js';
+import { commitJoined, discardJoined, inTransaction, joinTransaction } from './transaction.js';
 import type { Viewer } from './viewer.js';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -91,6 +91,7 @@ export async function withIdempotency<Input extends { idempotencyKey?: string | 
   const organizationId = ctx.viewer.organizationId;
   const hash = requestHash(operation, input);
 
+  let joined: Db | undefined;
   const outcome = await inTransaction(ctx.db, async (tx): Promise<StoredOutcome | 'reused'> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`idempotency:${organizationId}:${key}`}))`;
     const existing = await tx.idempotencyRecord.findUnique({ where: { organizationId_key: { organizationId, key } } });
@@ -98,9 +99,11 @@ export async function withIdempotency<Input extends { idempotencyKey?: string | 
 
     await tx.$executeRaw`SAVEPOINT idempotent_work`;
     let stored: StoredOutcome;
+    joined = joinTransaction(tx);
     try {
-      stored = { ok: await run(joinTransaction(tx)) };
+      stored = { ok: await run(joined) };
     } catch (error) {
+      discardJoined(joined); // what the refused work announced never happened
       if (!(error instanceof DomainError)) throw error; // unexpected: nothing is remembered, a retry runs again
       await tx.$executeRaw`ROLLBACK TO SAVEPOINT idempotent_work`;
       stored = { error: storeError(error) };
@@ -109,6 +112,8 @@ export async function withIdempotency<Input extends { idempotencyKey?: string | 
     return stored;
   });
 
+  // Committed: effects the work deferred (published alerts) may run now.
+  if (joined) commitJoined(joined);
   if (outcome === 'reused') {
     throw new IdempotencyKeyReusedError(
       `Idempotency key "${key.slice(0, 100)}" was already used with a different input or operation; use a new key for a new request`,

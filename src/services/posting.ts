@@ -125,7 +125,7 @@ async function chargeLinkedBudget(tx: Tx, viewer: Viewer, entry: Entry, account:
  *         BudgetFrozenError, CurrencyMismatchError (budget in another currency)
  */
 export async function postEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }): Promise<EntryResult> {
-  return publishingAlerts(inTransaction(db, async (tx) => postLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
+  return publishingAlerts(db, inTransaction(db, async (tx) => postLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
 }
 
 /**
@@ -134,5 +134,5 @@ export async function postEntry(db: Db, viewer: Viewer, input: { id: string; kin
  * @throws NotFoundError, NotPostedError, AccountClosedError, InsufficientFundsError
  */
 export async function unpostEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }): Promise<EntryResult> {
-  return publishingAlerts(inTransaction(db, async (tx) => unpostLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
+  return publishingAlerts(db, inTransaction(db, async (tx) => unpostLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, input.kind))));
 }

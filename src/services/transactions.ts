@@ -20,7 +20,7 @@ import { isoDay } from '../domain/budget-periods.js';
 import type { Db } from '../db/open.js';
 import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } from '../generated/prisma/client.js';
 import { findProject } from './allocation-targets.js';
-import { publishBudgetAlerts } from './alert-bus.js';
+import { publishAlertsAfterCommit } from './alert-bus.js';
 import type { AttachmentStorage } from './attachment-storage.js';
 import { chargeBudget, isInWindow, lockBudget } from './budget-spend.js';
 import { diffFields, recordChange } from './changelog.js';
@@ -243,7 +243,7 @@ export async function updateTransaction(db: Db, viewer: Viewer, input: UpdateTra
     await recordChange(tx, viewer, { entityType: 'Transaction', entityId: transaction.id, action: 'UPDATED', changes });
     return transaction;
   });
-  publishBudgetAlerts(alerts);
+  publishAlertsAfterCommit(db, alerts);
   return updated;
 }
 

@@ -1,11 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the cost rule reads any field of any type */
 /**
  * What one field costs, for the query cost limit and the per-key rate limit (src/http/limits.ts,
- * src/http/rate-limit.ts). Every field costs 1; a list multiplies the cost of its selection:
+ * src/http/rate-limit.ts). As in Shopify's and GitHub's models, an object costs 1 and a scalar or
+ * enum costs nothing (it is read from a row already loaded); a list multiplies the cost of its
+ * selection:
  * - a paged list (connection, or any field with `first`/`last`) by the page it asks for, the
  *   default page when it names none, so `accounts(first: 100)` is 100× dearer than one account;
  * - `nodes(ids:)` by the number of ids;
- * - a connection's own `edges` / `nodes` by 1: the page was already counted on the connection;
+ * - a connection's own `edges` / `nodes` by 1, and `edges` itself is free: the page was already
+ *   counted on the connection and each node counts as the object it is;
  * - any other list by 1. The only unpaged lists are the category tree's `children` and `path`,
  *   answered from one per-request index: whatever the depth, they return at most the
  *   organization's categories, so multiplying per level would refuse ordinary tree queries
@@ -27,6 +30,13 @@ function isList(field: GraphQLField<any, any, any>): boolean {
   return String(field.type).replace(/!$/, '').startsWith('[');
 }
 
+/** Scalars and enums: no selection below them. By shape, for the same reason as isList. */
+function isLeaf(field: GraphQLField<any, any, any>): boolean {
+  let type: any = field.type;
+  while (type.ofType) type = type.ofType;
+  return !('getFields' in type) && !('getTypes' in type);
+}
+
 function isConnectionType(field: GraphQLField<any, any, any>): boolean {
   return /Connection!?$/.test(String(field.type));
 }
@@ -37,8 +47,9 @@ export function fieldCost(args: Record<string, unknown>, _ctx: object, field: Gr
     const page = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
     return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE_SIZE };
   }
+  if (isLeaf(field)) return 0;
   if (!isList(field)) return 1;
-  if (field.name === 'edges') return { field: 1, multiplier: 1 };
+  if (field.name === 'edges') return { field: 0, multiplier: 1 };
   if (field.name === 'nodes') {
     const ids = args.ids;
     return { field: 1, multiplier: Array.isArray(ids) ? Math.max(1, ids.length) : 1 };

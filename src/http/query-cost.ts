@@ -5,7 +5,7 @@
  *   `maxBreadth` fields (QUERY_TOO_BROAD), both HTTP 400;
  * - the requested cost is taken from the API key's bucket (./rate-limit.ts); a key without enough
  *   left gets THROTTLED, HTTP 429 with Retry-After;
- * - actual cost = the fields the response really holds (a page of 3 where 100 were asked costs 3
+ * - actual cost = the objects the response really holds (a page of 3 where 100 were asked costs 3
  *   rows, not 100); the difference is refunded;
  * - every response carries `extensions.cost { requestedQueryCost, actualQueryCost, throttleStatus }`.
  */
@@ -42,13 +42,25 @@ export function operationCost(
   }
 }
 
-/** One point per field present in the response: what the request actually made the server do. */
-export function countResolvedFields(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countResolvedFields(item), 0);
+/** An edge ({ node, cursor }) only wraps its node, which is counted itself, as in fieldCost. */
+function isEdge(value: object): boolean {
+  return Object.keys(value).every((key) => key === 'node' || key === 'cursor');
+}
+
+function countObjects(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countObjects(item), 0);
   if (value === null || typeof value !== 'object') return 0;
-  let count = 0;
-  for (const child of Object.values(value)) count += 1 + countResolvedFields(child);
-  return count;
+  const own = isEdge(value) ? 0 : 1;
+  return own + Object.values(value).reduce((sum: number, child) => sum + countObjects(child), 0);
+}
+
+/**
+ * One point per object present in the response's `data` (scalars are free, as in fieldCost):
+ * what the request actually made the server do. A page of 3 where 100 were asked costs 3.
+ */
+export function countResolvedObjects(data: unknown): number {
+  if (data === null || typeof data !== 'object') return 0;
+  return Object.values(data).reduce((sum: number, field) => sum + countObjects(field), 0);
 }
 
 export interface QueryCostOptions {
@@ -113,7 +125,7 @@ export function queryCostPlugin(options: QueryCostOptions): Plugin {
         onExecuteDone({ result, setResult }) {
           if (!('data' in result) && !('errors' in result)) return; // a stream: not used by Allot
           const single = result as ExecutionResult;
-          const actual = Math.min(requested, countResolvedFields(single.data));
+          const actual = Math.min(requested, countResolvedObjects(single.data));
           if (options.limiter && key) throttleStatus = options.limiter.refund(key, requested - actual);
           const cost: QueryCost = { requestedQueryCost: requested, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) };
           options.onCost?.(args.contextValue, cost);

@@ -67,13 +67,14 @@ describe('document limits', () => {
   });
 
   it('refuses cost over 500 with QUERY_TOO_COMPLEX (400), where a list costs its `first` times its selection', async () => {
-    const query = (first: number) => `{ accounts(first: ${first}) { edges { node { id name bank currency balance openingBalance } } } }`;
+    const query = (first: number) =>
+      `{ accounts(first: ${first}) { edges { node { id name balance entries(first: 10) { edges { node { id title amount } } } } } } }`;
     const refused = await app.gql(query(100));
     expect(refused.status).toBe(400);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxCost: 500 });
-    // 1 + first × (edges 1 + node 1 + 6 fields) = 1 + 8 × first
-    expect(refused.errors?.[0]?.extensions?.cost).toBe(801);
-    const accepted = await app.gql(query(60));
+    // Objects cost 1, scalars 0: 1 + first × (account 1 + entries 1 + 10 × entry 1) = 1 + 12 × first
+    expect(refused.errors?.[0]?.extensions?.cost).toBe(1201);
+    const accepted = await app.gql(query(40));
     expect(accepted.errors).toBeUndefined();
     expect(accepted.extensions?.cost).toMatchObject({ requestedQueryCost: 481 });
   });

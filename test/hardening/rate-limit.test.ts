@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/services/organizations.js';
 import { CostRateLimiter } from '../../src/http/rate-limit.js';
-import { countResolvedFields } from '../../src/http/query-cost.js';
+import { countResolvedObjects } from '../../src/http/query-cost.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -29,11 +29,12 @@ describe('CostRateLimiter (leaky bucket)', () => {
     expect(limiter.refund('a', 500).currentlyAvailable).toBe(100);
   });
 
-  it('counts the fields a response really holds as its actual cost', () => {
-    expect(countResolvedFields({ accounts: { edges: [{ node: { id: 'x', name: 'y' } }, { node: { id: 'z', name: null } }] } })).toBe(
-      1 + 1 + 2 * (1 + 2),
+  it('counts the objects a response really holds as its actual cost (edges only wrap their nodes)', () => {
+    expect(countResolvedObjects({ accounts: { edges: [{ node: { id: 'x', name: 'y' } }, { node: { id: 'z', name: null } }] } })).toBe(
+      1 + 2,
     );
-    expect(countResolvedFields(null)).toBe(0);
+    expect(countResolvedObjects({ viewer: { name: 'n' }, categories: [{ title: 'a', parent: null }, { title: 'b' }] })).toBe(3);
+    expect(countResolvedObjects(null)).toBe(0);
   });
 });
 
@@ -44,20 +45,21 @@ describe('rate limiting through the gateway', () => {
   });
   afterAll(() => app.close());
 
-  const bigQuery = `{ accounts(first: 60) { edges { node { id name bank currency balance openingBalance } } } }`; // requested 481
+  // Objects cost 1, scalars 0: requested 1 + 40 × (account 1 + entries 1 + 10 × entry 1) = 481
+  const bigQuery = `{ accounts(first: 40) { edges { node { id name balance entries(first: 10) { edges { node { id } } } } } } }`;
 
   it('reports extensions.cost on every response, Shopify style', async () => {
     const result = await app.gql('{ viewer { name } }');
     expect(result.extensions?.cost).toEqual({
-      requestedQueryCost: 2,
-      actualQueryCost: 2,
+      requestedQueryCost: 1,
+      actualQueryCost: 1,
       throttleStatus: { maximumAvailable: 500, currentlyAvailable: expect.any(Number), restoreRate: 1 },
     });
   });
 
-  it('charges only the actual cost: a page of none where 60 were asked is refunded', async () => {
+  it('charges only the actual cost: a page of none where 40 were asked is refunded', async () => {
     const result = await app.gql(bigQuery, {}, app.orgB);
-    expect(result.extensions?.cost).toMatchObject({ requestedQueryCost: 481, actualQueryCost: 2 });
+    expect(result.extensions?.cost).toMatchObject({ requestedQueryCost: 481, actualQueryCost: 1 });
     expect(result.extensions?.cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(497);
   });
 
@@ -70,7 +72,8 @@ describe('rate limiting through the gateway', () => {
     }
     const first = await app.gql(bigQuery);
     expect(first.errors).toBeUndefined();
-    expect(first.extensions?.cost.actualQueryCost).toBe(2 + 60 * 7);
+    // The connection, and each of the 40 accounts with its (empty) entries connection.
+    expect(first.extensions?.cost.actualQueryCost).toBe(1 + 40 * 2);
 
     const response = await app.fetch('/graphql', {
       method: 'POST',
@@ -79,7 +82,7 @@ describe('rate limiting through the gateway', () => {
     });
     expect(response.status).toBe(429);
     const retryAfter = Number(response.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(300); // ~420 points missing at 1 point/s
+    expect(retryAfter).toBeGreaterThan(40); // ~62 points missing at 1 point/s
     const body = await response.json();
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: retryAfter });
@@ -88,14 +91,16 @@ describe('rate limiting through the gateway', () => {
 
   it('a throttled mutation writes nothing; another key of the same organization has its own bucket', async () => {
     const before = await app.database.prisma.account.count();
-    // Spend key A's bucket down to less than the mutation's cost (43): a page of N of its 60
-    // accounts asks 1 + 8N up front and costs 2 + 7N in the end.
-    const available = (await app.gql('{ viewer { name } }')).extensions?.cost.throttleStatus.currentlyAvailable as number;
-    const page = Math.floor((available - 1) / 8);
-    const spent = await app.gql(`{ accounts(first: ${page}) { edges { node { id name bank currency balance openingBalance } } } }`);
-    expect(spent.extensions?.cost.throttleStatus.currentlyAvailable).toBeLessThan(20);
+    // Spend key A's bucket down to less than the mutation's cost (2: the payload and the account).
+    let available = (await app.gql('{ viewer { name } }')).extensions?.cost.throttleStatus.currentlyAvailable as number;
+    while (available >= 2) {
+      const page = Math.min(60, available - 1); // costs 1 + page, requested and actual alike
+      const spent = await app.gql(`{ accounts(first: ${page}) { edges { node { id } } } }`);
+      available = spent.extensions?.cost.throttleStatus.currentlyAvailable as number;
+    }
+    expect(available).toBeLessThan(2);
     const refused = await app.gql(
-      `mutation { createAccount(input: {name: "Throttled", currency: "EUR"}) { ... on CreateAccountSuccess { account { ${'id '.repeat(40)} } } } }`,
+      `mutation { createAccount(input: {name: "Throttled", currency: "EUR"}) { ... on CreateAccountSuccess { account { id } } } }`,
     );
     expect(refused.status).toBe(429);
     expect(await app.database.prisma.account.count()).toBe(before);

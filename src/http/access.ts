@@ -52,18 +52,22 @@ function asksForIntrospection(operation: OperationDefinitionNode): boolean {
  * @param isAnonymous tells whether the request came without an API key (its context has no viewer)
  */
 export function accessPlugin(config: Pick<AccessConfig, 'introspection'>, isAnonymous: (context: unknown) => boolean): Plugin {
+  const check = (args: { document: unknown; operationName?: string | null; contextValue: unknown }) => {
+    const operation = getOperationAST(args.document as DocumentNode, args.operationName);
+    if (!operation) return;
+    if (isAnonymous(args.contextValue)) {
+      if (config.introspection === 'public' && isIntrospectionOnly(operation)) return;
+      throw unauthenticated('Missing API key: send "Authorization: Bearer <api key>"');
+    }
+    if (config.introspection === 'off' && asksForIntrospection(operation)) {
+      throw refusal('INTROSPECTION_DISABLED', 'Introspection is disabled on this server', 403);
+    }
+  };
   return {
-    onExecute({ args }) {
-      const operation = getOperationAST(args.document as DocumentNode, args.operationName);
-      if (!operation) return;
-      if (isAnonymous(args.contextValue)) {
-        if (config.introspection === 'public' && isIntrospectionOnly(operation)) return;
-        throw unauthenticated('Missing API key: send "Authorization: Bearer <api key>"');
-      }
-      if (config.introspection === 'off' && asksForIntrospection(operation)) {
-        throw refusal('INTROSPECTION_DISABLED', 'Introspection is disabled on this server', 403);
-      }
-    },
+    onExecute: ({ args }) => check(args),
+    // Subscriptions never pass through onExecute: without this hook an anonymous subscription
+    // would reach its resolver with no viewer.
+    onSubscribe: ({ args }) => check(args),
   };
 }
 

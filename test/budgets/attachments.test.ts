@@ -43,7 +43,7 @@ function multipartBody(bytes: Uint8Array, fileName: string, clientType: string, 
 async function upload(bytes: Uint8Array, fileName: string, clientType: string, input: Record<string, unknown> = {}, apiKey = app.orgA.apiKey) {
   const response = await app.yoga.fetch('http://allot.test/graphql', {
     method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'graphql-require-preflight': '1' },
+    headers: { authorization: `Bearer ${apiKey}`, 'x-allot-csrf': '1' },
     body: multipartBody(bytes, fileName, clientType, input),
   });
   const json = (await response.json()) as { data?: { uploadAttachment: Record<string, any> }; errors?: unknown };
@@ -166,7 +166,7 @@ describe('HTTP body limits', () => {
       pdf.set(PDF);
       const ok = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${app.orgA.apiKey}`, 'graphql-require-preflight': '1' },
+        headers: { authorization: `Bearer ${app.orgA.apiKey}`, 'x-allot-csrf': '1' },
         body: multipartBody(pdf, 'over-json-limit.pdf', 'application/pdf'),
       });
       expect(((await ok.json()) as any).data.uploadAttachment.__typename).toBe('UploadAttachmentSuccess');
@@ -180,7 +180,7 @@ describe('HTTP body limits', () => {
 
       const huge = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${app.orgA.apiKey}`, 'graphql-require-preflight': '1' },
+        headers: { authorization: `Bearer ${app.orgA.apiKey}`, 'x-allot-csrf': '1' },
         body: multipartBody(new Uint8Array(LIMIT + 70 * 1024), 'huge.pdf', 'application/pdf'),
       });
       expect(huge.status).toBe(413);

@@ -11,7 +11,7 @@ import { createBudgetContractor, createBudgetEmployee, createBudgetInvoice, crea
 import { budgetSpentMinor } from '../../src/services/budget-spend.js';
 import { createBudgetTransaction } from '../../src/services/budget-transactions.js';
 import type { Viewer } from '../../src/services/viewer.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, RAISED_COST_LIMIT, type TestApp } from '../support/app.js';
 import { budgetFixture, day, employeeFixture, gid, groupFixture, transactionFixture } from './fixtures.js';
 
 let app: TestApp;
@@ -20,7 +20,7 @@ let viewer: Viewer;
 let accountId: string;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(RAISED_COST_LIMIT);
   db = app.database.prisma;
   viewer = app.orgA.viewer;
   accountId = (await createAccount(db, viewer, { name: 'Main', currency: 'EUR', openingBalance: '100000.00' })).id;

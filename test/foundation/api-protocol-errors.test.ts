@@ -77,8 +77,8 @@ describe('node and nodes ids', () => {
   });
 
   it('answers null for a well-formed id that names nothing', async () => {
-    expect(await app.gql(NODE, { id: encodeGlobalId('Account', uuid) })).toEqual({ status: 200, data: { node: null } });
-    expect(await app.gql(NODES, { ids: [encodeGlobalId('Category', uuid)] })).toEqual({ status: 200, data: { nodes: [null] } });
+    expect(await app.gql(NODE, { id: encodeGlobalId('Account', uuid) })).toMatchObject({ status: 200, data: { node: null } });
+    expect(await app.gql(NODES, { ids: [encodeGlobalId('Category', uuid)] })).toMatchObject({ status: 200, data: { nodes: [null] } });
   });
 
   it('finds an existing account by its id, with an upper-case uuid too', async () => {

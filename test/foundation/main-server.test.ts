@@ -62,7 +62,7 @@ describe('src/main.ts', () => {
     const served = await serve();
     try {
       const output = served.server.output();
-      expect(output).toContain('migrations applied now: 1, before: 0');
+      expect(output).toMatch(/"applied":1,"alreadyApplied":0/);
       const match = /Its API key \(shown once\):\s+(allot_\S+)/.exec(output);
       expect(match).not.toBeNull();
       demoKey = match![1]!;
@@ -82,7 +82,7 @@ describe('src/main.ts', () => {
     } finally {
       expect(await stop(served)).toBe(0);
     }
-    expect(served.server.output()).toContain('SIGTERM: finishing in-flight requests');
+    expect(served.server.output()).toMatch(/"signal":"SIGTERM".*finishing in-flight requests/);
     expect(isAlive(served.pid)).toBe(false);
     expect(existsSync(path.join(data.dir, 'allot.lock'))).toBe(false);
   }, 120_000);
@@ -91,7 +91,7 @@ describe('src/main.ts', () => {
     const served = await serve();
     try {
       const output = served.server.output();
-      expect(output).toContain('migrations applied now: 0, before: 1');
+      expect(output).toMatch(/"applied":0,"alreadyApplied":1/);
       expect(output).not.toContain('Created the demo organization');
       expect(output).not.toMatch(/allot_\S+/);
 

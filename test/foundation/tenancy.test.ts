@@ -54,14 +54,14 @@ describe('reads', () => {
 
   it('node(id:) answers null for A’s account and category, as for a missing id', async () => {
     const query = `query($id: ID!) { node(id: $id) { id ... on Account { name balance } ... on Category { title } } }`;
-    expect(await expectSameAsMissing(query, (id) => ({ id }), a.account, 'Account')).toBe('200 {"data":{"node":null}}');
-    expect(await expectSameAsMissing(query, (id) => ({ id }), a.root, 'Category')).toBe('200 {"data":{"node":null}}');
+    expect(await expectSameAsMissing(query, (id) => ({ id }), a.account, 'Account')).toMatch(/^200 \{"data":\{"node":null\}[,}]/);
+    expect(await expectSameAsMissing(query, (id) => ({ id }), a.root, 'Category')).toMatch(/^200 \{"data":\{"node":null\}[,}]/);
   });
 
   it('nodes(ids:) answers null for each of A’s objects', async () => {
     const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`;
     const answer = await expectSameAsMissing(query, (id) => ({ ids: [id, id] }), a.child, 'Category');
-    expect(answer).toBe('200 {"data":{"nodes":[null,null]}}');
+    expect(answer).toMatch(/^200 \{"data":\{"nodes":\[null,null\]\}[,}]/);
   });
 
   it('the accounts and categories connections never show A’s objects, whatever A adds', async () => {

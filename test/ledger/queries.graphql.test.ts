@@ -8,12 +8,12 @@ import { createEntry, updateEntry } from '../../src/services/entries.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { postEntry, unpostEntry } from '../../src/services/posting.js';
 import { transferFunds } from '../../src/services/transfers.js';
-import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { createTestApp, RAISED_COST_LIMIT, type TestApp, type TestTenant } from '../support/app.js';
 import { ledgerScenario, type LedgerScenario } from './fixtures.js';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp(RAISED_COST_LIMIT);
 });
 afterAll(() => app.close());
 

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAllotYoga, type YogaOptions } from '../../src/http/yoga.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
+import { createAllotYoga, DEFAULT_HARDENING, type YogaOptions } from '../../src/http/yoga.js';
 import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import type { Viewer } from '../../src/services/viewer.js';
@@ -81,3 +82,12 @@ export async function createTestApp(options: Partial<Omit<YogaOptions, 'db'>> & 
     },
   };
 }
+
+/**
+ * Gateway options for tests that measure SQL statements on pages richer than the default cost
+ * limit (500) lets one request ask for, e.g. 100 expenses with four relations (~800). Clients do
+ * the same with ALLOT_MAX_COST, or by paging in smaller steps.
+ */
+export const RAISED_COST_LIMIT: Partial<Omit<YogaOptions, 'db'>> = {
+  hardening: { ...DEFAULT_HARDENING, limits: { ...DEFAULT_LIMITS, maxCost: 10_000 } },
+};

@@ -1,3 +1,4 @@
+import { requirePrintable } from '../../domain/text.js';
 import { FileTooLargeError, FileTypeRefusedError } from '../../domain/errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment } from '../../services/attachments.js';
@@ -31,7 +32,8 @@ const AttachmentFilter = builder.inputType('AttachmentFilter', {
 });
 
 function attachmentWhere(organizationId: string, filter: typeof AttachmentFilter.$inferInput | null | undefined): Prisma.AttachmentWhereInput {
-  const search = filter?.search?.trim().slice(0, 200);
+  // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the driver.
+  const search = filter?.search == null ? undefined : requirePrintable(filter.search, 'filter.search').trim().slice(0, 200);
   return {
     organizationId,
     ...(filter?.transactionId ? { transactionId: decodeIdOf('Transaction', filter.transactionId, 'filter.transactionId') } : {}),

@@ -2,6 +2,7 @@
  * The CRM's "list" as two connections, `expenses` and `incomes`, with every CRM filter (year, month,
  * word, did, do/nodo) plus category-with-descendants, account, counterparty and a plan-date range.
  */
+import { requirePrintable } from '../../domain/text.js';
 import { requireDateRange } from '../../domain/dates.js';
 import { InvalidInputError } from '../../domain/errors.js';
 import type { EntryKind, Prisma } from '../../generated/prisma/client.js';
@@ -61,7 +62,8 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   if (kind) where.kind = kind;
   if (year !== undefined) where.periodYear = year;
   if (f.month != null) where.periodMonth = f.month;
-  if (f.dealRef != null) where.dealRef = f.dealRef;
+  // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the driver.
+  if (f.dealRef != null) where.dealRef = requirePrintable(f.dealRef, 'filter.dealRef');
   if (f.posted != null) where.posted = f.posted;
   if (f.accountId != null) where.accountId = decodeIdOf('Account', f.accountId, 'filter.accountId');
   if (f.counterpartyId != null) where.counterpartyId = decodeIdOf('Counterparty', f.counterpartyId, 'filter.counterpartyId');
@@ -72,7 +74,7 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   if (hasDateRange) {
     where.plannedDate = { ...(f.plannedFrom ? { gte: f.plannedFrom } : {}), ...(f.plannedTo ? { lte: f.plannedTo } : {}) };
   }
-  const search = f.search?.trim();
+  const search = f.search == null ? undefined : requirePrintable(f.search, 'filter.search').trim();
   if (search) {
     where.OR = [
       { title: { contains: search, mode: 'insensitive' } },

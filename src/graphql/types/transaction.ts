@@ -1,3 +1,4 @@
+import { requirePrintable } from '../../domain/text.js';
 import {
   AllocationExceededError,
   BudgetFrozenError,
@@ -70,7 +71,7 @@ function transactionWhere(organizationId: string, filter: TransactionFilterShape
     ...(filter.type ? { type: filter.type } : {}),
     ...(filter.direction ? { direction: filter.direction } : {}),
     ...(filter.projectId ? { projectId: decodeIdOf('Project', filter.projectId, 'filter.projectId') } : {}),
-    ...(filter.externalId ? { externalId: filter.externalId } : {}),
+    ...(filter.externalId ? { externalId: requirePrintable(filter.externalId, 'filter.externalId') } : {}),
     ...(filter.dateFrom || filter.dateTo ? { date } : {}),
   };
 }

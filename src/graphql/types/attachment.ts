@@ -72,19 +72,17 @@ const AttachmentFilter = builder.inputType('AttachmentFilter', {
   }),
 });
 
+/** Every filter given narrows the list (they combine with AND); the organization always applies. */
 function attachmentWhere(organizationId: string, filter: typeof AttachmentFilter.$inferInput | null | undefined): Prisma.AttachmentWhereInput {
+  const conditions: Prisma.AttachmentWhereInput[] = [];
+  if (filter?.transactionId) conditions.push({ transactionId: decodeIdOf('Transaction', filter.transactionId, 'filter.transactionId') });
+  if (filter?.expenseId) conditions.push({ entry: { id: decodeIdOf('Expense', filter.expenseId, 'filter.expenseId'), kind: 'EXPENSE' } });
+  if (filter?.incomeId) conditions.push({ entry: { id: decodeIdOf('Income', filter.incomeId, 'filter.incomeId'), kind: 'INCOME' } });
+  if (filter?.ownerType === 'TRANSACTION') conditions.push({ transactionId: { not: null } });
+  if (filter?.ownerType === 'ENTRY') conditions.push({ entryId: { not: null } });
   const search = filter?.search?.trim().slice(0, 200);
-  return {
-    organizationId,
-    ...(filter?.transactionId ? { transactionId: decodeIdOf('Transaction', filter.transactionId, 'filter.transactionId') } : {}),
-    ...(filter?.expenseId ? { entry: { id: decodeIdOf('Expense', filter.expenseId, 'filter.expenseId'), kind: 'EXPENSE' } } : {}),
-    ...(filter?.incomeId ? { entry: { id: decodeIdOf('Income', filter.incomeId, 'filter.incomeId'), kind: 'INCOME' } } : {}),
-    ...(filter?.ownerType === 'TRANSACTION' ? { transactionId: { not: null } } : {}),
-    ...(filter?.ownerType === 'ENTRY' ? { entryId: { not: null } } : {}),
-    ...(search
-      ? { OR: [{ fileName: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] }
-      : {}),
-  };
+  if (search) conditions.push({ OR: [{ fileName: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
+  return { organizationId, AND: conditions };
 }
 
 builder.queryField('attachments', (t) =>

@@ -1,8 +1,10 @@
 /**
- * Files attached to external transactions (receipts, invoices, statements). The bytes go to
+ * Files attached to an external transaction or to an expense/income record (receipts, invoices,
+ * statements; the CRM's `fid` / `files`): exactly one owner each (attachment-owner.ts). The bytes go to
  * AttachmentStorage, the metadata to the Attachment table. An upload is refused when it is over the
  * size limit (checked before reading it) or when its first bytes are not one of the accepted types;
- * the stored content type is the sniffed one, never the client's claim.
+ * the stored content type is the sniffed one, never the client's claim. Attaching or removing a file
+ * also writes an UPDATED event on the owner, so its history shows the file.
  */
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -11,6 +13,7 @@ import { ALLOWED_CONTENT_TYPES, isAllowedContentType, sniffContentType } from '.
 import { optionalText, requireTitle } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Attachment } from '../generated/prisma/client.js';
+import { lockAttachmentOwner, ownerColumns, ownerOf, recordOwnerChange, requireOneOwner, type AttachmentOwnerInput } from './attachment-owner.js';
 import type { AttachmentStorage } from './attachment-storage.js';
 import { diffFields, recordChange } from './changelog.js';
 import { inTransaction, type Tx } from './transaction.js';
@@ -32,13 +35,7 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
 }
 
-async function requireTransaction(tx: Tx | Db, viewer: Viewer, transactionId: string): Promise<void> {
-  const found = await tx.transaction.findFirst({ where: { id: transactionId, organizationId: viewer.organizationId }, select: { id: true } });
-  if (!found) throw new NotFoundError('Transaction', 'transactionId');
-}
-
-export interface UploadAttachmentInput {
-  transactionId: string;
+export interface UploadAttachmentInput extends AttachmentOwnerInput {
   file: UploadedFile;
   description?: string | null;
 }
@@ -46,10 +43,11 @@ export interface UploadAttachmentInput {
 /**
  * @throws FileTooLargeError over the storage's size limit
  * @throws FileTypeRefusedError the bytes are not an accepted type (whatever the client claimed)
- * @throws NotFoundError the transaction
- * @throws InvalidInputError empty file name, over-long description
+ * @throws NotFoundError the transaction or record (missing, another organization's, the other kind)
+ * @throws InvalidInputError empty file name, over-long description, not exactly one owner
  */
 export async function uploadAttachment(db: Db, viewer: Viewer, storage: AttachmentStorage, input: UploadAttachmentInput): Promise<Attachment> {
+  requireOneOwner(input);
   const fileName = cleanFileName(input.file.name);
   const description = optionalText(input.description, 'description') ?? null;
   if (input.file.size > storage.maxBytes) {
@@ -64,16 +62,16 @@ export async function uploadAttachment(db: Db, viewer: Viewer, storage: Attachme
   if (!contentType) {
     throw new FileTypeRefusedError(`${fileName} is not one of the accepted types: ${ALLOWED_CONTENT_TYPES.join(', ')}`, 'file');
   }
-  // Checked before writing the file so a wrong id costs no disk write; checked again below.
-  await requireTransaction(db, viewer, input.transactionId);
+  // Checked before writing the file so a wrong id costs no disk write; checked again, locked, below.
+  await inTransaction(db, (tx) => lockAttachmentOwner(tx, viewer, input));
   const storageKey = await storage.save(viewer.organizationId, bytes);
   try {
     return await inTransaction(db, async (tx) => {
-      await requireTransaction(tx, viewer, input.transactionId);
+      const owner = await lockAttachmentOwner(tx, viewer, input);
       const attachment = await tx.attachment.create({
         data: {
           organizationId: viewer.organizationId,
-          transactionId: input.transactionId,
+          ...ownerColumns(owner),
           fileName,
           contentType,
           sizeBytes: bytes.length,
@@ -83,6 +81,7 @@ export async function uploadAttachment(db: Db, viewer: Viewer, storage: Attachme
         },
       });
       await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'NEW', comment: `${fileName} (${contentType})` });
+      await recordOwnerChange(tx, viewer, owner, `Attached file "${fileName}"`);
       return attachment;
     });
   } catch (error) {
@@ -91,8 +90,7 @@ export async function uploadAttachment(db: Db, viewer: Viewer, storage: Attachme
   }
 }
 
-export interface CreateAttachmentInput {
-  transactionId: string;
+export interface CreateAttachmentInput extends AttachmentOwnerInput {
   fileName: string;
   contentType: string;
   sizeBytes: number;
@@ -101,9 +99,9 @@ export interface CreateAttachmentInput {
 
 /**
  * Records metadata of a document kept elsewhere (no bytes are stored).
- * @throws NotFoundError the transaction
+ * @throws NotFoundError the transaction or record (missing, another organization's, the other kind)
  * @throws FileTypeRefusedError the content type is not accepted
- * @throws InvalidInputError empty file name, negative size
+ * @throws InvalidInputError empty file name, negative size, not exactly one owner
  */
 export async function createAttachment(db: Db, viewer: Viewer, input: CreateAttachmentInput): Promise<Attachment> {
   const fileName = cleanFileName(input.fileName);
@@ -116,11 +114,12 @@ export async function createAttachment(db: Db, viewer: Viewer, input: CreateAtta
     throw new InvalidInputError('sizeBytes must be a whole number of bytes, 0 or more', 'sizeBytes');
   }
   return inTransaction(db, async (tx) => {
-    await requireTransaction(tx, viewer, input.transactionId);
+    const owner = await lockAttachmentOwner(tx, viewer, input);
     const attachment = await tx.attachment.create({
-      data: { organizationId: viewer.organizationId, transactionId: input.transactionId, fileName, contentType, sizeBytes: input.sizeBytes, description },
+      data: { organizationId: viewer.organizationId, ...ownerColumns(owner), fileName, contentType, sizeBytes: input.sizeBytes, description },
     });
     await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'NEW', comment: `${fileName} (metadata only)` });
+    await recordOwnerChange(tx, viewer, owner, `Attached file "${fileName}" (metadata only)`);
     return attachment;
   });
 }
@@ -155,6 +154,7 @@ export async function deleteAttachment(db: Db, viewer: Viewer, storage: Attachme
     const attachment = await findAttachment(tx, viewer, input.id);
     await tx.attachment.delete({ where: { id: attachment.id } });
     await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'DELETED', comment: attachment.fileName });
+    await recordOwnerChange(tx, viewer, ownerOf(attachment), `Removed file "${attachment.fileName}"`);
     return attachment;
   });
   await storage.remove(attachment.storageKey);

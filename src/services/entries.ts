@@ -10,7 +10,8 @@
  *   account cannot be cleared). Changing the money of a posted record (amount, account, budget or
  *   plan date) moves the difference on the accounts and budgets atomically, or is refused with
  *   nothing changed.
- * - A posted record cannot be deleted (ENTRY_POSTED): unpost it first.
+ * - A posted record cannot be deleted (ENTRY_POSTED): unpost it first. Deleting one deletes its
+ *   attachments too: their rows in the transaction, their stored files after it commits.
  * - Each change writes one changelog event (NEW, UPDATED with from → to, DELETED); a create or
  *   update that also posts writes the POSTED event after it, as the CRM's changelog does.
  */
@@ -19,8 +20,9 @@ import { formatMoney, parseMoney } from '../domain/money.js';
 import { optionalText, requireTitle } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../generated/prisma/client.js';
+import type { AttachmentStorage } from './attachment-storage.js';
 import { applyBalanceChanges } from './balances.js';
-import { diffFields, recordChange, type Changes } from './changelog.js';
+import { diffFields, recordChange, recordChanges, type Changes } from './changelog.js';
 import { writeWithBudgetRecharge, type EntryData } from './entry-budget.js';
 import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
 import { balanceEffect, KIND_NAME, lockEntry, postLockedEntry, type EntryResult } from './posting.js';
@@ -256,23 +258,35 @@ export async function updateEntry(db: Db, viewer: Viewer, input: UpdateEntryInpu
 }
 
 /**
- * CRM "delete": only an unposted record.
+ * CRM "delete": only an unposted record, with its attachments (metadata now, files after commit).
  * @throws NotFoundError, EntryPostedError
  */
-export async function deleteEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }): Promise<Entry> {
-  return inTransaction(db, async (tx) => {
+export async function deleteEntry(db: Db, viewer: Viewer, input: { id: string; kind: EntryKind }, storage: AttachmentStorage): Promise<Entry> {
+  const { entry, storageKeys } = await inTransaction(db, async (tx) => {
     const entry = await lockEntry(tx, viewer, input.id, input.kind);
     if (entry.posted) {
       throw new EntryPostedError(`"${entry.title}" is posted; unpost it before deleting it`, 'id');
     }
     const account = await tx.account.findUniqueOrThrow({ where: { id: entry.accountId } });
+    // Uploads hold the record with FOR KEY SHARE, so after lockEntry no new attachment can appear.
+    const attachments = await tx.attachment.findMany({ where: { entryId: entry.id }, select: { id: true, fileName: true, storageKey: true } });
+    await tx.attachment.deleteMany({ where: { entryId: entry.id } });
     await tx.entry.delete({ where: { id: entry.id } });
+    const files = attachments.length > 0 ? ` with ${attachments.length} attached file(s): ${attachments.map((a) => `"${a.fileName}"`).join(', ')}` : '';
     await recordChange(tx, viewer, {
       entityType: 'Entry',
       entityId: entry.id,
       action: 'DELETED',
-      comment: `Deleted "${entry.title}" (${formatMoney(entry.amountMinor, account.currency)} ${account.currency})`,
+      comment: `Deleted "${entry.title}" (${formatMoney(entry.amountMinor, account.currency)} ${account.currency})${files}`,
     });
-    return entry;
+    await recordChanges(
+      tx,
+      viewer,
+      attachments.map((attachment) => ({ entityType: 'Attachment', entityId: attachment.id, action: 'DELETED', comment: `${attachment.fileName} (with its record)` })),
+    );
+    return { entry, storageKeys: attachments.map((attachment) => attachment.storageKey) };
   });
+  // After commit: a rolled-back delete must not lose the files; a file left by a crash here is only wasted space.
+  await storage.removeAll(storageKeys);
+  return entry;
 }

@@ -12,7 +12,7 @@ import { postEntry } from '../../src/services/posting.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createOrganization } from '../../src/services/organizations.js';
-import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, type LedgerScenario } from './fixtures.js';
+import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, scratchStorage, type LedgerScenario } from './fixtures.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -243,19 +243,19 @@ describe('updateEntry', () => {
 describe('deleteEntry', () => {
   it('deletes an unposted record and logs DELETED (history outlives it)', async () => {
     const { entry } = await createEntry(db, viewer, expense());
-    await deleteEntry(db, viewer, { id: entry.id, kind: 'EXPENSE' });
+    await deleteEntry(db, viewer, { id: entry.id, kind: 'EXPENSE' }, scratchStorage());
     expect(await db.entry.count({ where: { id: entry.id } })).toBe(0);
     expect((await eventsOf(db, entry.id)).map((e) => e.action)).toEqual(['NEW', 'DELETED']);
   });
 
   it('refuses a posted record with ENTRY_POSTED (CRM 406), nothing changed', async () => {
     const { entry } = await createEntry(db, viewer, expense({ post: true }));
-    await expectRefusedUnchanged(() => deleteEntry(db, viewer, { id: entry.id, kind: 'EXPENSE' }), 'ENTRY_POSTED');
+    await expectRefusedUnchanged(() => deleteEntry(db, viewer, { id: entry.id, kind: 'EXPENSE' }, scratchStorage()), 'ENTRY_POSTED');
   });
 
   it("answers NOT_FOUND for another organization's record", async () => {
     const { entry } = await createEntry(db, viewer, expense());
-    await expectRefusedUnchanged(() => deleteEntry(db, other, { id: entry.id, kind: 'EXPENSE' }), 'NOT_FOUND');
+    await expectRefusedUnchanged(() => deleteEntry(db, other, { id: entry.id, kind: 'EXPENSE' }, scratchStorage()), 'NOT_FOUND');
     await expectRefusedUnchanged(() => postEntry(db, other, { id: entry.id, kind: 'EXPENSE' }), 'NOT_FOUND');
   });
 });

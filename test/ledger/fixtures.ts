@@ -2,9 +2,13 @@
  * Small named fixtures for ledger tests (Redwood-scenario style), written through the services so
  * they obey the same rules as real data, plus the balance invariant every test re-checks.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Db } from '../../src/db/open.js';
 import type { Account, Category, Counterparty } from '../../src/generated/prisma/client.js';
 import { createAccount } from '../../src/services/accounts.js';
+import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
 import { createCategory } from '../../src/services/categories.js';
 import { createCounterparty } from '../../src/services/counterparties.js';
 import type { Viewer } from '../../src/services/viewer.js';
@@ -74,4 +78,9 @@ export async function ledgerSnapshot(db: Db, organizationId: string) {
 
 export async function eventsOf(db: Db, entityId: string) {
   return db.changelogEvent.findMany({ where: { entityId }, orderBy: { seq: 'asc' } });
+}
+
+/** Attachment storage in a fresh temporary directory, for services that store or remove files. */
+export function scratchStorage(): AttachmentStorage {
+  return new AttachmentStorage({ directory: mkdtempSync(path.join(tmpdir(), 'allot-ledger-files-')), maxBytes: DEFAULT_MAX_UPLOAD_BYTES });
 }

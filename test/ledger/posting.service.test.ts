@@ -14,7 +14,7 @@ import type { Tx } from '../../src/services/transaction.js';
 import { cancelTransfer, transferFunds } from '../../src/services/transfers.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, type LedgerScenario } from './fixtures.js';
+import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, scratchStorage, type LedgerScenario } from './fixtures.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -189,7 +189,7 @@ describe('the balance invariant over a sequence of operations', () => {
     await check();
     await updateEntry(db, viewer, { id: salary.id, kind: 'INCOME', amount: '650' });
     await check();
-    await deleteEntry(db, viewer, { id: rent.id, kind: 'EXPENSE' });
+    await deleteEntry(db, viewer, { id: rent.id, kind: 'EXPENSE' }, scratchStorage());
     await check();
     expect((await db.account.findUniqueOrThrow({ where: { id: s.cash.id } })).balanceMinor).toBe(100000n);
     expect((await db.account.findUniqueOrThrow({ where: { id: s.bank.id } })).balanceMinor).toBe(65000n);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
+import { createAttachment } from '../../src/services/attachments.js';
 import { createEntry, updateEntry } from '../../src/services/entries.js';
 import { createOrganization } from '../../src/services/organizations.js';
 import { postEntry, unpostEntry } from '../../src/services/posting.js';
@@ -307,7 +308,7 @@ describe('tenancy', () => {
 });
 
 describe('SQL statements of a full page', () => {
-  it('listing expenses with category, account, counterparty and changelog costs the same for 10 and 100 rows', async () => {
+  it('listing expenses with category, account, counterparty, attachments and changelog costs the same for 10 and 100 rows', async () => {
     const tenant = await newTenant('Volume');
     const s = await ledgerScenario(app.database.prisma, tenant.viewer);
     for (let n = 0; n < 100; n += 1) {
@@ -316,23 +317,29 @@ describe('SQL statements of a full page', () => {
         counterpartyId: n % 2 ? s.supplier.id : s.partner.id, plannedDate: day('2024-05-01'), post: n % 2 === 1,
       });
       if (n % 5 === 0) await updateEntry(app.database.prisma, tenant.viewer, { id: entry.id, kind: 'EXPENSE', title: `E${n}!` });
+      for (let file = 0; file < n % 3; file += 1) {
+        await createAttachment(app.database.prisma, tenant.viewer, { entryId: entry.id, fileName: `receipt-${n}-${file}.pdf`, contentType: 'application/pdf', sizeBytes: 100 });
+      }
     }
     const query = `query($first: Int!) { expenses(first: $first, filter: { year: 2024 }) { totalCount edges { node {
       id title amount posted isOverdue period { label }
       category { title parent { title } } account { name balance } counterparty { name } supplier { name } partner { name }
+      attachments { fileName }
       changelog { at action comment user { name } changes { field from to } } } } } }`;
     const count = async (first: number) => {
       app.database.statements.reset();
       const res = await app.gql(query, { first }, tenant);
       expect(res.errors).toBeUndefined();
       expect(res.data!.expenses.edges).toHaveLength(first);
+      const files = res.data!.expenses.edges.flatMap((edge: { node: { attachments: unknown[] } }) => edge.node.attachments);
+      expect(files.length).toBeGreaterThan(first / 2);
       return app.database.statements.count;
     };
     const ten = await count(10);
     const hundred = await count(100);
     expect(hundred).toBe(ten);
     console.info(`SQL statements for a page of 10 expenses: ${ten}; of 100: ${hundred}`);
-    // Auth + page + totalCount + relations + category tree + changelog (+ its users): a small constant.
+    // Auth + page + totalCount + relations (attachments included) + category tree + changelog (+ its users): a small constant.
     expect(hundred).toBeLessThanOrEqual(12);
   });
 });

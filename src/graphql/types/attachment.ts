@@ -1,18 +1,53 @@
+/**
+ * Attachments of transactions and of expense/income records. An attachment has exactly one owner;
+ * uploads and metadata take exactly one of transactionId, expenseId or incomeId.
+ */
+import { FileTooLargeError, FileTypeRefusedError, InvalidInputError } from '../../domain/errors.js';
 import { requirePrintable } from '../../domain/text.js';
-import { FileTooLargeError, FileTypeRefusedError } from '../../domain/errors.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { AttachmentOwnerInput } from '../../services/attachment-owner.js';
 import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment } from '../../services/attachments.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { EntryInterface } from './entry.js';
 import { COMMON_ERRORS } from './errors.js';
+
+interface OwnerIdArgs {
+  transactionId?: string | null;
+  expenseId?: string | null;
+  incomeId?: string | null;
+}
+
+/**
+ * Decodes the one owner id given. An Expense id passed as incomeId is INVALID_ID (its type is
+ * wrong), never NOT_FOUND; none or several ids is INVALID_INPUT.
+ */
+function ownerFromArgs(args: OwnerIdArgs): AttachmentOwnerInput {
+  const given = (['transactionId', 'expenseId', 'incomeId'] as const).filter((field) => args[field] != null);
+  if (given.length !== 1) {
+    throw new InvalidInputError(
+      given.length === 0
+        ? 'Say what the file is attached to: give exactly one of transactionId, expenseId or incomeId'
+        : `An attachment belongs to exactly one transaction, expense or income; got ${given.join(' and ')}`,
+      given[1] ?? 'transactionId',
+    );
+  }
+  if (args.transactionId != null) return { transactionId: decodeIdOf('Transaction', args.transactionId, 'transactionId') };
+  if (args.expenseId != null) return { entryId: decodeIdOf('Expense', args.expenseId, 'expenseId'), entryKind: 'EXPENSE' };
+  return { entryId: decodeIdOf('Income', args.incomeId!, 'incomeId'), entryKind: 'INCOME' };
+}
+
+const OWNER_ID_DESCRIPTION = 'Exactly one of transactionId, expenseId and incomeId says what the file is attached to.';
 
 builder.prismaNode('Attachment', {
   id: { field: 'id' },
-  description: 'A file attached to a transaction: metadata here, bytes in storage (uploads) or elsewhere (metadata-only records).',
+  description:
+    'A file attached to one transaction or one expense/income record (CRM "fid"): metadata here, bytes in storage (uploads) or elsewhere (metadata-only records).',
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    transaction: t.relation('transaction', { nullable: true }),
+    transaction: t.relation('transaction', { nullable: true, description: 'The transaction it is attached to; null when it belongs to a record.' }),
+    entry: t.relation('entry', { type: EntryInterface, nullable: true, description: 'The expense or income it is attached to; null when it belongs to a transaction.' }),
     fileName: t.exposeString('fileName'),
     contentType: t.exposeString('contentType', { description: 'Sniffed from the bytes for uploads, never taken from the client.' }),
     sizeBytes: t.exposeInt('sizeBytes'),
@@ -24,23 +59,32 @@ builder.prismaNode('Attachment', {
   }),
 });
 
+const AttachmentOwnerTypeEnum = builder.enumType('AttachmentOwnerType', {
+  values: { TRANSACTION: { description: 'Attached to an external transaction.' }, ENTRY: { description: 'Attached to an expense or income.' } },
+});
+
 const AttachmentFilter = builder.inputType('AttachmentFilter', {
   fields: (t) => ({
-    transactionId: t.id(),
+    transactionId: t.id({ description: 'Only the attachments of this transaction.' }),
+    expenseId: t.id({ description: 'Only the attachments of this expense.' }),
+    incomeId: t.id({ description: 'Only the attachments of this income.' }),
+    ownerType: t.field({ type: AttachmentOwnerTypeEnum, description: 'Only attachments of transactions, or only those of records.' }),
     search: t.string({ description: 'Case-insensitive text found in the file name or the description.' }),
   }),
 });
 
+/** Every filter given narrows the list (they combine with AND); the organization always applies. */
 function attachmentWhere(organizationId: string, filter: typeof AttachmentFilter.$inferInput | null | undefined): Prisma.AttachmentWhereInput {
+  const conditions: Prisma.AttachmentWhereInput[] = [];
+  if (filter?.transactionId) conditions.push({ transactionId: decodeIdOf('Transaction', filter.transactionId, 'filter.transactionId') });
+  if (filter?.expenseId) conditions.push({ entry: { id: decodeIdOf('Expense', filter.expenseId, 'filter.expenseId'), kind: 'EXPENSE' } });
+  if (filter?.incomeId) conditions.push({ entry: { id: decodeIdOf('Income', filter.incomeId, 'filter.incomeId'), kind: 'INCOME' } });
+  if (filter?.ownerType === 'TRANSACTION') conditions.push({ transactionId: { not: null } });
+  if (filter?.ownerType === 'ENTRY') conditions.push({ entryId: { not: null } });
   // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the driver.
   const search = filter?.search == null ? undefined : requirePrintable(filter.search, 'filter.search').trim().slice(0, 200);
-  return {
-    organizationId,
-    ...(filter?.transactionId ? { transactionId: decodeIdOf('Transaction', filter.transactionId, 'filter.transactionId') } : {}),
-    ...(search
-      ? { OR: [{ fileName: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] }
-      : {}),
-  };
+  if (search) conditions.push({ OR: [{ fileName: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
+  return { organizationId, AND: conditions };
 }
 
 builder.queryField('attachments', (t) =>
@@ -67,8 +111,11 @@ function attachmentPayload(name: string) {
 }
 
 const UploadAttachmentInput = builder.inputType('UploadAttachmentInput', {
+  description: OWNER_ID_DESCRIPTION,
   fields: (t) => ({
-    transactionId: t.id({ required: true }),
+    transactionId: t.id(),
+    expenseId: t.id(),
+    incomeId: t.id(),
     file: t.field({ type: 'File', required: true, description: 'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text.' }),
     description: t.string(),
   }),
@@ -77,12 +124,12 @@ const UploadAttachmentInput = builder.inputType('UploadAttachmentInput', {
 builder.mutationField('uploadAttachment', (t) =>
   t.field({
     type: attachmentPayload('UploadAttachmentSuccess'),
-    description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction.',
+    description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction, an expense or an income.',
     args: { input: t.arg({ type: UploadAttachmentInput, required: true }) },
     errors: { types: [...COMMON_ERRORS, FileTooLargeError, FileTypeRefusedError] },
     resolve: async (_root, { input }, ctx) => {
       const attachment = await uploadAttachment(ctx.db, ctx.viewer, ctx.attachments, {
-        transactionId: decodeIdOf('Transaction', input.transactionId, 'transactionId'),
+        ...ownerFromArgs(input),
         file: input.file,
         description: input.description,
       });
@@ -92,9 +139,11 @@ builder.mutationField('uploadAttachment', (t) =>
 );
 
 const CreateAttachmentInput = builder.inputType('CreateAttachmentInput', {
-  description: 'Metadata of a document kept elsewhere; no bytes are stored. Use uploadAttachment to store a file.',
+  description: `Metadata of a document kept elsewhere; no bytes are stored. Use uploadAttachment to store a file. ${OWNER_ID_DESCRIPTION}`,
   fields: (t) => ({
-    transactionId: t.id({ required: true }),
+    transactionId: t.id(),
+    expenseId: t.id(),
+    incomeId: t.id(),
     fileName: t.string({ required: true }),
     contentType: t.string({ required: true }),
     sizeBytes: t.int({ required: true }),
@@ -109,8 +158,11 @@ builder.mutationField('createAttachment', (t) =>
     errors: { types: [...COMMON_ERRORS, FileTypeRefusedError] },
     resolve: async (_root, { input }, ctx) => {
       const attachment = await createAttachment(ctx.db, ctx.viewer, {
-        ...input,
-        transactionId: decodeIdOf('Transaction', input.transactionId, 'transactionId'),
+        ...ownerFromArgs(input),
+        fileName: input.fileName,
+        contentType: input.contentType,
+        sizeBytes: input.sizeBytes,
+        description: input.description,
       });
       return { attachmentId: attachment.id };
     },

@@ -225,11 +225,11 @@ function defineMutations({ kind, name, field, type }: Kind) {
   builder.mutationField(`delete${name}`, (t) =>
     t.field({
       type: DeleteSuccess,
-      description: 'CRM "delete": only while not posted (ENTRY_POSTED otherwise).',
+      description: 'CRM "delete": only while not posted (ENTRY_POSTED otherwise). Deletes its attachments and their stored files too.',
       args: { input: t.arg({ type: IdInput(`Delete${name}Input`), required: true }) },
       errors: { types: [InvalidIdError, NotFoundError, EntryPostedError] },
       resolve: async (_root, { input }, ctx) => {
-        await deleteEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });
+        await deleteEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind }, ctx.attachments);
         return { deletedId: input.id };
       },
     }),

@@ -85,6 +85,10 @@ export const EntryInterface = builder.prismaInterface('Entry', {
       select: { budgetId: true },
       resolve: (entry) => (entry.budgetId ? encodeGlobalId('Budget', entry.budgetId) : null),
     }),
+    attachments: t.relation('attachments', {
+      description: 'Files attached to this record (CRM "fid" / "files"), oldest first.',
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
     changelog: t.field({
       type: [ChangelogEventType],
       description: 'Every change to this record, oldest first.',

@@ -130,7 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
     port: intFromEnv(env, 'PORT', 4000),
-    host: env.HOST || '0.0.0.0',
+    // Development serves GraphiQL with the demo key filled in: keep it on this machine unless told otherwise.
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     environment,
     maxBodyBytes: intFromEnv(env, 'ALLOT_MAX_BODY_BYTES', 100 * 1024),
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),

@@ -37,7 +37,7 @@ describe('structured request logs', () => {
       operation: 'query viewer',
       status: 200,
       outcome: 'ok',
-      cost: { requested: 2, actual: 2 },
+      cost: { requested: 1, actual: 1 },
     });
     expect(typeof line.durationMs).toBe('number');
   });

@@ -45,7 +45,7 @@ async function upload(owner: Record<string, string>, bytes: Uint8Array, fileName
   form.set('0', new File([bytes as BlobPart], fileName, { type: 'application/octet-stream' }));
   const response = await app.yoga.fetch('http://allot.test/graphql', {
     method: 'POST',
-    headers: { authorization: `Bearer ${tenant.apiKey}`, 'graphql-require-preflight': '1' },
+    headers: { authorization: `Bearer ${tenant.apiKey}`, 'x-allot-csrf': '1' },
     body: form,
   });
   const json = (await response.json()) as { data?: { uploadAttachment: Record<string, any> }; errors?: unknown };

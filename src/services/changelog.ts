@@ -35,34 +35,27 @@ export interface ChangeRecord {
   changes?: Changes;
 }
 
+/** The row a change becomes: one shape for single and bulk writes. */
+function eventRow(viewer: Viewer, change: ChangeRecord) {
+  return {
+    organizationId: viewer.organizationId,
+    userId: viewer.userId,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    action: change.action,
+    comment: change.comment ?? null,
+    changes: (change.changes ?? {}) as Prisma.InputJsonValue,
+  };
+}
+
 export async function recordChange(tx: Tx, viewer: Viewer, change: ChangeRecord): Promise<void> {
-  await tx.changelogEvent.create({
-    data: {
-      organizationId: viewer.organizationId,
-      userId: viewer.userId,
-      entityType: change.entityType,
-      entityId: change.entityId,
-      action: change.action,
-      comment: change.comment ?? null,
-      changes: (change.changes ?? {}) as Prisma.InputJsonValue,
-    },
-  });
+  await tx.changelogEvent.create({ data: eventRow(viewer, change) });
 }
 
 /** Many events in one statement (bulk imports), in the order given. */
 export async function recordChanges(tx: Tx, viewer: Viewer, changes: readonly ChangeRecord[]): Promise<void> {
   if (changes.length === 0) return;
-  await tx.changelogEvent.createMany({
-    data: changes.map((change) => ({
-      organizationId: viewer.organizationId,
-      userId: viewer.userId,
-      entityType: change.entityType,
-      entityId: change.entityId,
-      action: change.action,
-      comment: change.comment ?? null,
-      changes: (change.changes ?? {}) as Prisma.InputJsonValue,
-    })),
-  });
+  await tx.changelogEvent.createMany({ data: changes.map((change) => eventRow(viewer, change)) });
 }
 
 /** The fields whose value differs between `before` and `after`, as { field: { from, to } }. */

@@ -34,21 +34,8 @@ const KINDS: Kind[] = [
   { kind: 'INCOME', name: 'Income', field: 'income', type: IncomeType },
 ];
 
-interface EntryFieldArgs {
-  title?: string | null;
-  amount?: string | null;
-  accountId?: string | null;
-  categoryId?: string | null;
-  description?: string | null;
-  plannedDate?: Date | null;
-  invoiceNumber?: string | null;
-  invoiceDate?: Date | null;
-  invoicePaidDate?: Date | null;
-  dealRef?: string | null;
-  counterpartyId?: string | null;
-  budgetId?: string | null;
-  post?: boolean | null;
-}
+/** The same fields as the service takes, with ids still as global ids. */
+type EntryFieldArgs = EntryFieldsInput;
 
 /** Input ids become uuids (INVALID_ID when malformed or of another type); omitted stays omitted. */
 function decodeEntryFields(input: EntryFieldArgs): EntryFieldsInput {

@@ -4,6 +4,7 @@
  */
 import { requireDateRange } from '../../domain/dates.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import { requirePrintable } from '../../domain/text.js';
 import type { EntryKind, Prisma } from '../../generated/prisma/client.js';
 import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
@@ -61,7 +62,7 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   if (kind) where.kind = kind;
   if (year !== undefined) where.periodYear = year;
   if (f.month != null) where.periodMonth = f.month;
-  if (f.dealRef != null) where.dealRef = f.dealRef;
+  if (f.dealRef != null) where.dealRef = requirePrintable(f.dealRef, 'filter.dealRef');
   if (f.posted != null) where.posted = f.posted;
   if (f.accountId != null) where.accountId = decodeIdOf('Account', f.accountId, 'filter.accountId');
   if (f.counterpartyId != null) where.counterpartyId = decodeIdOf('Counterparty', f.counterpartyId, 'filter.counterpartyId');
@@ -74,6 +75,7 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   }
   const search = f.search?.trim();
   if (search) {
+    requirePrintable(search, 'filter.search');
     where.OR = [
       { title: { contains: search, mode: 'insensitive' } },
       { description: { contains: search, mode: 'insensitive' } },

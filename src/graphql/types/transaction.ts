@@ -9,6 +9,7 @@ import {
   UnknownValueError,
 } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
+import { requirePrintable } from '../../domain/text.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createTransaction, deleteTransaction, updateTransaction } from '../../services/transactions.js';
 import { withIdempotency } from '../../services/idempotency.js';
@@ -72,7 +73,7 @@ function transactionWhere(organizationId: string, filter: TransactionFilterShape
     ...(filter.type ? { type: filter.type } : {}),
     ...(filter.direction ? { direction: filter.direction } : {}),
     ...(filter.projectId ? { projectId: decodeIdOf('Project', filter.projectId, 'filter.projectId') } : {}),
-    ...(filter.externalId ? { externalId: filter.externalId } : {}),
+    ...(filter.externalId ? { externalId: requirePrintable(filter.externalId, 'filter.externalId') } : {}),
     ...(filter.dateFrom || filter.dateTo ? { date } : {}),
   };
 }

@@ -109,6 +109,7 @@ const SELECTIONS: Record<string, string> = Object.fromEntries(
     createInvoice: ['CreateInvoiceSuccess', 'invoice', 'number'],
   }).map(([name, [success, field, extra]]) => [name, node(field!, extra).replace('on X', `on ${success}`)]),
 );
+SELECTIONS.createExpense += ' ... on CreateExpenseSuccess { notPostedReason { code available required } }';
 SELECTIONS.importTransactions = `${ERROR} ... on ImportTransactionsSuccess { created existing rows { status transactionId error { code } } }`;
 
 let serial = 0;
@@ -290,6 +291,16 @@ describe('a refused first attempt replays the same typed error', () => {
     expect(replay).toEqual(first);
     expect(await snapshot()).toEqual(before);
     expect((await run('postExpense', { id, idempotencyKey: 'post-funded' })).__typename).toBe('PostExpenseSuccess');
+  });
+
+  it('createExpense with post and short funds: the saved-unposted answer and its notPostedReason replay, one expense', async () => {
+    const accountId = await account('3.00');
+    const input = { title: 'Short', amount: '4.00', accountId, post: true, idempotencyKey: 'create-short' };
+    const first = await ok('createExpense', input);
+    expect(first).toMatchObject({ expense: { posted: false }, notPostedReason: { code: 'INSUFFICIENT_FUNDS', available: '3.00', required: '4.00' } });
+    const before = await snapshot();
+    expect(await run('createExpense', input)).toEqual(first);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('transferFunds with post: INSUFFICIENT_FUNDS replayed, no transfer recorded', async () => {

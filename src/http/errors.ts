@@ -12,12 +12,26 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 
-/** PostgreSQL cancelled a statement at statement_timeout (SQLSTATE 57014), however Prisma wraps it. */
-export function isStatementTimeout(error: unknown, depth = 0): boolean {
+/** Whether PostgreSQL answered one of these SQLSTATEs, however Prisma and its adapter wrap it. */
+function hasSqlState(error: unknown, states: readonly string[], depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
   const candidate = error as { code?: unknown; originalCode?: unknown; meta?: unknown; cause?: unknown; originalError?: unknown; driverAdapterError?: unknown };
-  if (candidate.originalCode === '57014' || candidate.code === '57014') return true;
-  return [candidate.meta, candidate.cause, candidate.originalError, candidate.driverAdapterError].some((inner) => isStatementTimeout(inner, depth + 1));
+  if (states.includes(candidate.originalCode as string) || states.includes(candidate.code as string)) return true;
+  return [candidate.meta, candidate.cause, candidate.originalError, candidate.driverAdapterError].some((inner) => hasSqlState(inner, states, depth + 1));
+}
+
+/** PostgreSQL cancelled a statement at statement_timeout (SQLSTATE 57014). */
+export function isStatementTimeout(error: unknown): boolean {
+  return hasSqlState(error, ['57014']);
+}
+
+/**
+ * PostgreSQL refused text it cannot store or compare: NUL (22021) or characters with no UTF-8 form
+ * such as lone surrogates (22P05). Inputs are checked for these where they are read
+ * (`requirePrintable`); this is the net for a string argument a resolver passes on unchecked.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  return hasSqlState(error, ['22021', '22P05']);
 }
 
 export function maskError(error: unknown, log: (error: unknown) => void): Error {
@@ -27,6 +41,13 @@ export function maskError(error: unknown, log: (error: unknown) => void): Error 
     return new GraphQLError('A database statement ran longer than its time limit and was cancelled; nothing was saved. Retry later.', {
       path: isGraphQLError(error) ? error.path : undefined,
       extensions: { code: 'STATEMENT_TIMEOUT', http: { status: 503 } },
+    });
+  }
+  if (isUnstorableText(error)) {
+    // The caller's input, not a bug: nothing was saved (the statement and its transaction failed).
+    return new GraphQLError('Text in the request holds characters that cannot be stored or searched (NUL, control characters or invalid Unicode).', {
+      path: isGraphQLError(error) ? error.path : undefined,
+      extensions: { code: 'INVALID_INPUT', http: { status: 400 } },
     });
   }
   if (isGraphQLError(error)) {

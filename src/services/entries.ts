@@ -20,8 +20,10 @@ import { formatMoney, parseMoney } from '../domain/money.js';
 import { optionalText, requireTitle } from '../domain/text.js';
 import type { Db } from '../db/open.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../generated/prisma/client.js';
+import { lockAccount } from './accounts.js';
 import type { AttachmentStorage } from './attachment-storage.js';
 import { applyBalanceChanges } from './balances.js';
+import { lockBudget } from './budget-spend.js';
 import { diffFields, recordChange, recordChanges, type Changes } from './changelog.js';
 import { writeWithBudgetRecharge, type EntryData } from './entry-budget.js';
 import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
@@ -132,6 +134,13 @@ export async function createEntry(db: Db, viewer: Viewer, input: CreateEntryInpu
     if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
     if (input.counterpartyId) await findCounterparty(tx, viewer, input.counterpartyId);
     if (input.budgetId) await findBudgetFor(tx, viewer, input.budgetId, input.kind, account);
+    if (input.post) {
+      // Posting will lock the account (and budget) rows FOR UPDATE. Take those locks before the
+      // insert: the insert's foreign keys take KEY SHARE locks on the same rows, and two creates
+      // each holding KEY SHARE while waiting to upgrade would deadlock. Order: account, budget.
+      await lockAccount(tx, viewer, account.id);
+      if (input.budgetId) await lockBudget(tx, viewer, input.budgetId);
+    }
     const now = new Date();
     const entry = await tx.entry.create({
       data: {

@@ -61,6 +61,9 @@ export async function writeWithBudgetRecharge(
     return { entry, alerts };
   }
 
+  // Lock both budgets now, in id order: the write's foreign key would otherwise take a KEY SHARE
+  // lock on the new budget before chargeBudget asks for FOR UPDATE, and two such edits deadlock.
+  for (const budgetId of [oldBudgetId, newBudgetId].filter((id): id is string => Boolean(id)).sort()) await lockBudget(tx, viewer, budgetId);
   if (oldBudgetId) {
     // Before the write, so the budget's current sum still includes this expense's old spend.
     await chargeBudget(tx, viewer, {

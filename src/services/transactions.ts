@@ -15,7 +15,7 @@ import {
   TransactionInUseError,
 } from '../domain/errors.js';
 import { formatMoney, parseMoney, requireCurrency } from '../domain/money.js';
-import { optionalText } from '../domain/text.js';
+import { optionalText, requirePrintable } from '../domain/text.js';
 import { isoDay } from '../domain/budget-periods.js';
 import type { Db } from '../db/open.js';
 import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } from '../generated/prisma/client.js';
@@ -39,7 +39,7 @@ export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: str
 }
 
 export function requireExternalId(raw: string, field = 'externalId'): string {
-  const externalId = raw.trim();
+  const externalId = requirePrintable(raw.trim(), field);
   if (externalId.length === 0) throw new InvalidInputError(`${field} must not be empty`, field);
   if (externalId.length > MAX_EXTERNAL_ID_LENGTH) {
     throw new InvalidInputError(`${field} must be at most ${MAX_EXTERNAL_ID_LENGTH} characters`, field);

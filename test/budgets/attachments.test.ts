@@ -156,6 +156,26 @@ describe('attachment metadata', () => {
   });
 });
 
+describe('uploadAttachment with an idempotency key', () => {
+  it('a retried upload stores the file once; the same key with another file is IDEMPOTENCY_KEY_REUSED and stores nothing', async () => {
+    const idempotencyKey = `upload-${Date.now()}`;
+    const rowsBefore = await app.database.prisma.attachment.count();
+    const filesBefore = storedFiles();
+
+    const first = await upload(PDF, 'retried.pdf', 'application/pdf', { idempotencyKey });
+    const replay = await upload(PDF, 'retried.pdf', 'application/pdf', { idempotencyKey });
+    expect(first.__typename).toBe('UploadAttachmentSuccess');
+    expect(replay).toEqual(first);
+    expect(await app.database.prisma.attachment.count()).toBe(rowsBefore + 1);
+    expect(storedFiles()).toBe(filesBefore + 1);
+
+    const reused = await upload(PNG, 'retried.pdf', 'image/png', { idempotencyKey });
+    expect(reused).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await app.database.prisma.attachment.count()).toBe(rowsBefore + 1);
+    expect(storedFiles()).toBe(filesBefore + 1);
+  });
+});
+
 describe('HTTP body limits', () => {
   it('lets a multipart upload past the 100 KB JSON limit up to the upload limit, and refuses bigger bodies with 413', async () => {
     const server = createHttpServer({ database: app.database, maxBodyBytes: 1024, graphiql: false, attachments: app.attachments, logError: () => {} });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import { decodeIdOf } from '../../src/graphql/global-id.js';
+import { seedEveryNodeType } from '../support/every-node.js';
 import { findInvariantViolations } from '../support/invariants.js';
 import { createScratchDatabase, startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -37,12 +38,76 @@ interface Acknowledged {
   unansweredNames: string[];
 }
 
-/** Workers create accounts and rename them, recording exactly what the server acknowledged. */
-function writeLoad(server: ServerProcess, workers: number, maxPerWorker: number) {
+const LEDGER = {
+  expense: `mutation($input: CreateExpenseInput!) { createExpense(input: $input) { __typename ... on CreateExpenseSuccess { expense { id posted } } } }`,
+  transfer: `mutation($input: TransferFundsInput!) { transferFunds(input: $input) { __typename ... on TransferFundsSuccess { transfer { id posted } } } }`,
+  transaction: `mutation($input: CreateTransactionInput!) { createTransaction(input: $input) { __typename ... on CreateTransactionSuccess { transaction { id } } } }`,
+  part: `mutation($input: CreateBudgetTransactionInput!) { createBudgetTransaction(input: $input) { __typename ... on Error { code } ... on CreateBudgetTransactionSuccess { budgetTransaction { id } } } }`,
+};
+
+/** Ledger writes the server acknowledged: posted expenses and transfers, budget parts. */
+interface LedgerAcks {
+  expenses: string[];
+  transfers: string[];
+  parts: string[];
+  frozen: number;
+}
+
+/**
+ * Workers create accounts and rename them, and post expenses (against an AUTO_FREEZE budget),
+ * transfers and budget transactions (which the budget freezes once full), recording exactly what
+ * the server acknowledged.
+ */
+function writeLoad(server: ServerProcess, workers: number, maxPerWorker: number, budgetId: string) {
   const acknowledged = new Map<string, Acknowledged>();
+  const ledger: LedgerAcks = { expenses: [], transfers: [], parts: [], frozen: 0 };
   let stopped = false;
   let acks = 0;
+  /** Sends a ledger write; undefined when the server died before answering. */
+  const send = async (query: string, input: Record<string, unknown>, field: string) => {
+    try {
+      const { status, body } = await gql(server, query, { input });
+      const payload = body.data?.[field] as Record<string, any> | undefined;
+      if (status !== 200 || !payload) throw new Error(`unexpected answer ${JSON.stringify(body)}`);
+      return payload;
+    } catch (error) {
+      if (stopped) return undefined;
+      throw error;
+    }
+  };
+  const ledgerWrites = async (w: number, i: number, from: string, to: string) => {
+    const expense = await send(LEDGER.expense, { title: `w${w}-e${i}`, amount: '1.00', accountId: from, budgetId, plannedDate: '2024-05-01', post: true }, 'createExpense');
+    if (!expense) return;
+    // The budget may be frozen already: then the expense is refused whole.
+    if (expense.__typename === 'CreateExpenseSuccess') {
+      expect(expense.expense.posted).toBe(true);
+      ledger.expenses.push(expense.expense.id);
+      acks++;
+    } else expect(expense.__typename).toBe('BudgetFrozenError');
+    const moved = await send(LEDGER.transfer, { fromAccountId: from, toAccountId: to, amount: '0.50', title: `w${w}-t${i}`, post: true }, 'transferFunds');
+    if (!moved) return;
+    expect(moved.__typename).toBe('TransferFundsSuccess');
+    ledger.transfers.push(moved.transfer.id);
+    acks++;
+    const transaction = await send(LEDGER.transaction, { externalId: `w${w}-x${i}`, date: '2024-05-02', amount: '3.00', currency: 'EUR', direction: 'DEBIT' }, 'createTransaction');
+    if (!transaction) return;
+    const part = await send(LEDGER.part, { budgetId, transactionId: transaction.transaction.id, amount: '2.00' }, 'createBudgetTransaction');
+    if (!part) return;
+    if (part.__typename === 'CreateBudgetTransactionSuccess') ledger.parts.push(part.budgetTransaction.id);
+    else {
+      expect(part.code).toBe('BUDGET_FROZEN');
+      ledger.frozen++;
+    }
+    acks++;
+  };
+  const ledgerAccount = async (name: string) => {
+    const created = await send(CREATE, { name, currency: 'EUR', openingBalance: '500.00' }, 'createAccount');
+    return created?.account?.id as string | undefined;
+  };
   const worker = async (w: number) => {
+    const from = await ledgerAccount(`w${w}-ledger-from`);
+    const to = await ledgerAccount(`w${w}-ledger-to`);
+    if (!from || !to) return;
     for (let i = 0; i < maxPerWorker && !stopped; i++) {
       const openingBalance = `${w * 1000 + i}.${String(i % 100).padStart(2, '0')}`;
       let id: string | undefined;
@@ -71,11 +136,13 @@ function writeLoad(server: ServerProcess, workers: number, maxPerWorker: number)
           throw error;
         }
       }
+      if (!stopped) await ledgerWrites(w, i, from, to);
     }
   };
   const done = Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
   return {
     acknowledged,
+    ledger,
     acks: () => acks,
     stop: () => {
       stopped = true;
@@ -122,8 +189,11 @@ describe.each(kinds)('crash safety on %s', (kind) => {
   it('SIGKILL mid-load: after a restart every acknowledged write is there, nothing half-written, invariants hold', async () => {
     const env = await environment(kind);
     const first = await env.start();
-    const load = writeLoad(first, 4, 60);
-    await waitFor(() => load.acks() >= 40, 60_000);
+    // Every Node type, with postings, a cancelled transfer and a budget part, before the load.
+    await seedEveryNodeType(async (query, variables) => (await gql(first, query, variables ?? {})).body, 'crash');
+    const budget = await gql(first, `mutation { createBudget(input: {name: "Frozen", type: "GLOBAL", granularity: "MONTH", dateFrom: "2024-01-01", dateTo: "2024-12-31", config: ["AUTO_FREEZE"], limit: "40.00", currency: "EUR"}) { ... on CreateBudgetSuccess { budget { id } } } }`, {});
+    const load = writeLoad(first, 4, 60, budget.body.data!.createBudget.budget.id);
+    await waitFor(() => load.acks() >= 80, 90_000);
     first.child.kill('SIGKILL');
     load.stop();
     await load.done;
@@ -151,6 +221,14 @@ describe.each(kinds)('crash safety on %s', (kind) => {
         where: { id: { in: [...load.acknowledged.keys()].map((id) => decodeIdOf('Account', id)) } },
       });
       expect(stored).toBe(load.acknowledged.size);
+      // Acknowledged ledger writes are all there, posted; the load did reach the budget's freeze.
+      const { expenses, transfers, parts } = load.ledger;
+      expect(expenses.length).toBeGreaterThan(0);
+      expect(transfers.length).toBeGreaterThan(0);
+      expect(parts.length).toBeGreaterThan(0);
+      expect(await database.prisma.entry.count({ where: { id: { in: expenses.map((id) => decodeIdOf('Expense', id)) }, posted: true } })).toBe(expenses.length);
+      expect(await database.prisma.transfer.count({ where: { id: { in: transfers.map((id) => decodeIdOf('Transfer', id)) }, posted: true } })).toBe(transfers.length);
+      expect(await database.prisma.budgetTransaction.count({ where: { id: { in: parts.map((id) => decodeIdOf('BudgetTransaction', id)) } } })).toBe(parts.length);
     } finally {
       await database.close();
     }

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
 import { schema } from '../../src/graphql/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { seedEveryNodeType } from '../support/every-node.js';
 import { findInvariantViolations } from '../support/invariants.js';
 import { sampleValue } from '../support/schema-samples.js';
 
@@ -227,22 +228,12 @@ const INTERNALS = [
 
 beforeAll(async () => {
   app = await createTestApp({ logError: (error) => void masked.push(error) });
-  const account = await app.gql(`mutation { createAccount(input: {name: "B cash", currency: "EUR", openingBalance: "100.00"}) { ... on CreateAccountSuccess { account { id } } } }`, {}, app.orgB);
-  const category = await app.gql(`mutation { createCategory(input: {title: "B root", kind: EXPENSE}) { ... on CreateCategorySuccess { category { id } } } }`, {}, app.orgB);
-  foreignAccountId = account.data?.createAccount.account.id;
-  foreignCategoryId = category.data?.createCategory.category.id;
-  // Some of A's own data for the fuzzed mutations to work on.
-  await app.gql(`mutation { createAccount(input: {name: "A cash", currency: "EUR", openingBalance: "50.00"}) { __typename } }`);
-  await app.gql(`mutation { createCategory(input: {title: "A root", kind: EXPENSE}) { __typename } }`);
-  const nodeInterface = schema.getType('Node');
-  const nodeTypes = nodeInterface && 'getFields' in nodeInterface ? schema.getPossibleTypes(nodeInterface as never).map((type) => type.name) : [];
-  for (const type of nodeTypes) {
-    const delegate = (app.database.prisma as unknown as Record<string, { findFirst?(args: unknown): Promise<{ id: string } | null> } | undefined>)[
-      type.charAt(0).toLowerCase() + type.slice(1)
-    ];
-    const row = await delegate?.findFirst?.({ where: { organizationId: app.orgA.organizationId } });
-    if (row) ownIds.set(type, encodeGlobalId(type, row.id));
-  }
+  // A and B each own an object of every Node type, with postings, transfers (one cancelled) and
+  // a budget transaction, so the fuzzed mutations hit real rows and the invariants real sums.
+  const foreign = await seedEveryNodeType((query, variables) => app.gql(query, variables, app.orgB), 'b');
+  foreignAccountId = foreign.get('Account')!;
+  foreignCategoryId = foreign.get('Category')!;
+  for (const [type, id] of await seedEveryNodeType((query, variables) => app.gql(query, variables, app.orgA), 'a')) ownIds.set(type, id);
 });
 afterAll(() => app.close());
 
@@ -296,5 +287,16 @@ describe('bad-input fuzzing derived from the schema', () => {
       input: { name: 'Cash', currency: 'EUR', bank: 'line one\nline\ttwo' },
     });
     expect(tabs.data?.createAccount.__typename).toBe('CreateAccountSuccess');
+  });
+
+  it('answers NUL in a search filter with INVALID_INPUT: checked where read, and by the error mask for any filter that is not', async () => {
+    const checked = await app.gql(`query { expenses(filter: {search: "a\\u0000b"}) { totalCount } }`);
+    expect(checked.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'filter.search' });
+    // attachments' search reaches the database unchecked: PostgreSQL refuses the NUL (SQLSTATE
+    // 22021) and the mask answers INVALID_INPUT instead of a masked crash.
+    const netted = await app.gql(`query { attachments(filter: {search: "a\\u0000b"}) { totalCount } }`);
+    expect(netted.status).toBeLessThan(500);
+    expect(netted.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(masked).toEqual([]);
   });
 });

@@ -56,6 +56,50 @@ const CHECKS: Check[] = [
          AND to_jsonb(CASE l.field WHEN 'title' THEN k.title ELSE k."parentId"::text END) IS DISTINCT FROM l.value`,
   },
   {
+    rule: 'every expense, income, transfer, budget and transaction has the changelog event that created it',
+    sql: `
+      SELECT 'Entry' AS type, id FROM "Entry" x
+       WHERE NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityId" = x.id AND c."entityType" = 'Entry' AND c.action = 'NEW')
+      UNION ALL
+      SELECT 'Transfer', id FROM "Transfer" x
+       WHERE NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityId" = x.id AND c."entityType" = 'Transfer' AND c.action = 'NEW')
+      UNION ALL
+      SELECT 'Budget', id FROM "Budget" x
+       WHERE NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityId" = x.id AND c."entityType" = 'Budget' AND c.action = 'NEW')
+      UNION ALL
+      SELECT 'Transaction', id FROM "Transaction" x
+       WHERE NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityId" = x.id AND c."entityType" = 'Transaction' AND c.action = 'NEW')`,
+  },
+  {
+    rule: 'a posted entry has postedAt, a posted transfer is not cancelled',
+    sql: `SELECT 'Entry' AS type, id FROM "Entry" WHERE posted AND "postedAt" IS NULL
+          UNION ALL
+          SELECT 'Transfer', id FROM "Transfer" WHERE posted AND "cancelledAt" IS NOT NULL`,
+  },
+  {
+    // Only charges are refused at the limit: an edit of the budget itself (a lower limit, a new
+    // window, AUTO_FREEZE switched on) may leave it over, which its status then shows. So the rule
+    // holds for every AUTO_FREEZE budget whose limit, window and options were never edited.
+    rule: 'no charge pushes an AUTO_FREEZE budget past its limit (spend = posted linked expenses + budget transactions in the window)',
+    sql: `
+      SELECT b.id, b."limitMinor"::text AS limit, spend.spent::text AS spent FROM "Budget" b,
+      LATERAL (SELECT
+          COALESCE((SELECT SUM(e."amountMinor") FROM "Entry" e
+                     WHERE e."budgetId" = b.id AND e.kind = 'EXPENSE' AND e.posted
+                       AND COALESCE(e."plannedDate", make_date(e."periodYear", e."periodMonth", 1)) BETWEEN b."dateFrom" AND b."dateTo"), 0)
+        + COALESCE((SELECT SUM(bt."amountMinor") FROM "BudgetTransaction" bt JOIN "Transaction" t ON t.id = bt."transactionId"
+                     WHERE bt."budgetId" = b.id AND t.date BETWEEN b."dateFrom" AND b."dateTo"), 0) AS spent) spend
+      WHERE 'AUTO_FREEZE' = ANY(b.config::text[]) AND spend.spent > b."limitMinor"
+        AND NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityType" = 'Budget' AND c."entityId" = b.id AND c.action = 'UPDATED'
+                          AND (c.changes ?| array['limit', 'config', 'dateFrom', 'dateTo']))`,
+  },
+  {
+    rule: "a transaction's budget parts never add up to more than its amount, and are in its organization",
+    sql: `SELECT t.id, t."amountMinor"::text AS amount, SUM(bt."amountMinor")::text AS parts
+            FROM "Transaction" t JOIN "BudgetTransaction" bt ON bt."transactionId" = t.id
+           GROUP BY t.id HAVING SUM(bt."amountMinor") > t."amountMinor" OR bool_or(bt."organizationId" <> t."organizationId")`,
+  },
+  {
     rule: 'a category has its parent’s kind and organization',
     sql: `SELECT c.id FROM "Category" c JOIN "Category" p ON p.id = c."parentId"
            WHERE p.kind <> c.kind OR p."organizationId" <> c."organizationId"`,

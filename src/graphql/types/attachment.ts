@@ -2,13 +2,16 @@
  * Attachments of transactions and of expense/income records. An attachment has exactly one owner;
  * uploads and metadata take exactly one of transactionId, expenseId or incomeId.
  */
+import { createHash } from 'node:crypto';
 import { FileTooLargeError, FileTypeRefusedError, InvalidInputError } from '../../domain/errors.js';
 import { requirePrintable } from '../../domain/text.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { AttachmentOwnerInput } from '../../services/attachment-owner.js';
-import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment } from '../../services/attachments.js';
+import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { EntryInterface } from './entry.js';
 import { COMMON_ERRORS } from './errors.js';
 
@@ -118,23 +121,35 @@ const UploadAttachmentInput = builder.inputType('UploadAttachmentInput', {
     incomeId: t.id(),
     file: t.field({ type: 'File', required: true, description: 'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text.' }),
     description: t.string(),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
+
+/**
+ * What identifies an upload for its idempotency key: the file's name, type, size and content
+ * digest stand in for the File object, which serialises to nothing, so a retry of the same file
+ * replays and the same key with another file is IDEMPOTENCY_KEY_REUSED.
+ */
+async function uploadFingerprint<Input extends { file: UploadedFile; idempotencyKey?: string | null }>(input: Input) {
+  const digest = createHash('sha256').update(Buffer.from(await input.file.arrayBuffer())).digest('hex');
+  return { ...input, file: { name: input.file.name, size: input.file.size, sha256: digest } };
+}
 
 builder.mutationField('uploadAttachment', (t) =>
   t.field({
     type: attachmentPayload('UploadAttachmentSuccess'),
     description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction, an expense or an income.',
     args: { input: t.arg({ type: UploadAttachmentInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, FileTooLargeError, FileTypeRefusedError] },
-    resolve: async (_root, { input }, ctx) => {
-      const attachment = await uploadAttachment(ctx.db, ctx.viewer, ctx.attachments, {
-        ...ownerFromArgs(input),
-        file: input.file,
-        description: input.description,
-      });
-      return { attachmentId: attachment.id };
-    },
+    errors: { types: [...COMMON_ERRORS, FileTooLargeError, FileTypeRefusedError, ...IDEMPOTENCY_ERRORS] },
+    resolve: async (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'uploadAttachment', await uploadFingerprint(input), async (db) => {
+        const attachment = await uploadAttachment(db, ctx.viewer, ctx.attachments, {
+          ...ownerFromArgs(input),
+          file: input.file,
+          description: input.description,
+        });
+        return { attachmentId: attachment.id };
+      }),
   }),
 );
 
@@ -148,6 +163,7 @@ const CreateAttachmentInput = builder.inputType('CreateAttachmentInput', {
     contentType: t.string({ required: true }),
     sizeBytes: t.int({ required: true }),
     description: t.string(),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -155,17 +171,18 @@ builder.mutationField('createAttachment', (t) =>
   t.field({
     type: attachmentPayload('CreateAttachmentSuccess'),
     args: { input: t.arg({ type: CreateAttachmentInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, FileTypeRefusedError] },
-    resolve: async (_root, { input }, ctx) => {
-      const attachment = await createAttachment(ctx.db, ctx.viewer, {
-        ...ownerFromArgs(input),
-        fileName: input.fileName,
-        contentType: input.contentType,
-        sizeBytes: input.sizeBytes,
-        description: input.description,
-      });
-      return { attachmentId: attachment.id };
-    },
+    errors: { types: [...COMMON_ERRORS, FileTypeRefusedError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createAttachment', input, async (db) => {
+        const attachment = await createAttachment(db, ctx.viewer, {
+          ...ownerFromArgs(input),
+          fileName: input.fileName,
+          contentType: input.contentType,
+          sizeBytes: input.sizeBytes,
+          description: input.description,
+        });
+        return { attachmentId: attachment.id };
+      }),
   }),
 );
 

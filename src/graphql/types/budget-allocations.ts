@@ -14,8 +14,10 @@ import {
   deleteBudgetInvoice,
   deleteBudgetProject,
 } from '../../services/budget-allocations.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 const LIMIT_SELECT = { limitMinor: true, budget: { select: { currency: true } } } as const;
@@ -132,7 +134,7 @@ builder.queryField('budgetInvoices', (t) =>
 
 // ── create / delete ──
 
-const CREATE_ERRORS = [...COMMON_ERRORS, DuplicateError, InvalidAmountError];
+const CREATE_ERRORS = [...COMMON_ERRORS, DuplicateError, InvalidAmountError, ...IDEMPOTENCY_ERRORS];
 
 function deletedPayload(name: string) {
   return builder.objectRef<{ deletedId: string }>(name).implement({ fields: (t) => ({ deletedId: t.exposeID('deletedId') }) });
@@ -147,6 +149,7 @@ const CreateBudgetEmployeeInput = builder.inputType('CreateBudgetEmployeeInput',
   fields: (t) => ({
     budgetId: t.id({ required: true }),
     employeeId: t.id({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
     limit: t.field({ type: 'Decimal', description: "Optional personal limit in the budget's currency." }),
   }),
 });
@@ -163,11 +166,14 @@ builder.mutationField('createBudgetEmployee', (t) =>
     }),
     args: { input: t.arg({ type: CreateBudgetEmployeeInput, required: true }) },
     errors: { types: CREATE_ERRORS },
-    resolve: async (_root, { input }, ctx) =>
-      createBudgetEmployee(ctx.db, ctx.viewer, {
-        budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-        employeeId: decodeIdOf('Employee', input.employeeId, 'employeeId'),
-        limit: input.limit,
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudgetEmployee', input, async (db) => {
+        const allocation = await createBudgetEmployee(db, ctx.viewer, {
+          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
+          employeeId: decodeIdOf('Employee', input.employeeId, 'employeeId'),
+          limit: input.limit,
+        });
+        return { id: allocation.id };
       }),
   }),
 );
@@ -188,6 +194,7 @@ const CreateBudgetContractorInput = builder.inputType('CreateBudgetContractorInp
   fields: (t) => ({
     budgetId: t.id({ required: true }),
     contractorId: t.id({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
     limit: t.field({ type: 'Decimal', description: "Optional limit in the budget's currency." }),
   }),
 });
@@ -204,11 +211,14 @@ builder.mutationField('createBudgetContractor', (t) =>
     }),
     args: { input: t.arg({ type: CreateBudgetContractorInput, required: true }) },
     errors: { types: CREATE_ERRORS },
-    resolve: async (_root, { input }, ctx) =>
-      createBudgetContractor(ctx.db, ctx.viewer, {
-        budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-        contractorId: decodeIdOf('Contractor', input.contractorId, 'contractorId'),
-        limit: input.limit,
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudgetContractor', input, async (db) => {
+        const allocation = await createBudgetContractor(db, ctx.viewer, {
+          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
+          contractorId: decodeIdOf('Contractor', input.contractorId, 'contractorId'),
+          limit: input.limit,
+        });
+        return { id: allocation.id };
       }),
   }),
 );
@@ -229,6 +239,7 @@ const CreateBudgetProjectInput = builder.inputType('CreateBudgetProjectInput', {
   fields: (t) => ({
     budgetId: t.id({ required: true }),
     projectId: t.id({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
     limit: t.field({ type: 'Decimal', description: "Optional limit in the budget's currency." }),
   }),
 });
@@ -245,11 +256,14 @@ builder.mutationField('createBudgetProject', (t) =>
     }),
     args: { input: t.arg({ type: CreateBudgetProjectInput, required: true }) },
     errors: { types: CREATE_ERRORS },
-    resolve: async (_root, { input }, ctx) =>
-      createBudgetProject(ctx.db, ctx.viewer, {
-        budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-        projectId: decodeIdOf('Project', input.projectId, 'projectId'),
-        limit: input.limit,
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudgetProject', input, async (db) => {
+        const allocation = await createBudgetProject(db, ctx.viewer, {
+          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
+          projectId: decodeIdOf('Project', input.projectId, 'projectId'),
+          limit: input.limit,
+        });
+        return { id: allocation.id };
       }),
   }),
 );
@@ -267,7 +281,7 @@ builder.mutationField('deleteBudgetProject', (t) =>
 );
 
 const CreateBudgetInvoiceInput = builder.inputType('CreateBudgetInvoiceInput', {
-  fields: (t) => ({ budgetId: t.id({ required: true }), invoiceId: t.id({ required: true }) }),
+  fields: (t) => ({ budgetId: t.id({ required: true }), invoiceId: t.id({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
 });
 
 builder.mutationField('createBudgetInvoice', (t) =>
@@ -281,11 +295,14 @@ builder.mutationField('createBudgetInvoice', (t) =>
       }),
     }),
     args: { input: t.arg({ type: CreateBudgetInvoiceInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, DuplicateError] },
-    resolve: async (_root, { input }, ctx) =>
-      createBudgetInvoice(ctx.db, ctx.viewer, {
-        budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-        invoiceId: decodeIdOf('Invoice', input.invoiceId, 'invoiceId'),
+    errors: { types: [...COMMON_ERRORS, DuplicateError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudgetInvoice', input, async (db) => {
+        const allocation = await createBudgetInvoice(db, ctx.viewer, {
+          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
+          invoiceId: decodeIdOf('Invoice', input.invoiceId, 'invoiceId'),
+        });
+        return { id: allocation.id };
       }),
   }),
 );

@@ -1,7 +1,9 @@
 import { formatMoney } from '../../domain/money.js';
 import { createBudgetGroup, deleteBudgetGroup, updateBudgetGroup } from '../../services/budgets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 const BudgetGroupTotal = builder
@@ -77,14 +79,19 @@ function groupPayload(name: string) {
   });
 }
 
-const CreateBudgetGroupInput = builder.inputType('CreateBudgetGroupInput', { fields: (t) => ({ name: t.string({ required: true }) }) });
+const CreateBudgetGroupInput = builder.inputType('CreateBudgetGroupInput', {
+  fields: (t) => ({ name: t.string({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
+});
 
 builder.mutationField('createBudgetGroup', (t) =>
   t.field({
     type: groupPayload('CreateBudgetGroupSuccess'),
     args: { input: t.arg({ type: CreateBudgetGroupInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => ({ budgetGroupId: (await createBudgetGroup(ctx.db, ctx.viewer, input)).id }),
+    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudgetGroup', input, async (db) => ({
+        budgetGroupId: (await createBudgetGroup(db, ctx.viewer, { name: input.name })).id,
+      })),
   }),
 );
 

@@ -7,8 +7,10 @@ import {
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createBudgetTransaction, deleteBudgetTransaction, updateBudgetTransaction } from '../../services/budget-transactions.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 builder.prismaNode('BudgetTransaction', {
@@ -77,6 +79,7 @@ const CreateBudgetTransactionInput = builder.inputType('CreateBudgetTransactionI
     transactionId: t.id({ required: true }),
     employeeId: t.id(),
     amount: t.field({ type: 'Decimal', required: true, description: "In the transaction's currency, which must be the budget's." }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -84,16 +87,19 @@ builder.mutationField('createBudgetTransaction', (t) =>
   t.field({
     type: partPayload('CreateBudgetTransactionSuccess'),
     args: { input: t.arg({ type: CreateBudgetTransactionInput, required: true }) },
-    errors: { types: SPEND_ERRORS },
+    errors: { types: [...SPEND_ERRORS, ...IDEMPOTENCY_ERRORS] },
     resolve: async (_root, { input }, ctx) => {
-      const part = await createBudgetTransaction(ctx.db, ctx.viewer, {
-        budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-        transactionId: decodeIdOf('Transaction', input.transactionId, 'transactionId'),
-        employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
-        amount: input.amount,
+      const outcome = await withIdempotency(ctx, 'createBudgetTransaction', input, async (db) => {
+        const part = await createBudgetTransaction(db, ctx.viewer, {
+          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
+          transactionId: decodeIdOf('Transaction', input.transactionId, 'transactionId'),
+          employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
+          amount: input.amount,
+        });
+        return { budgetTransactionId: part.id };
       });
       ctx.loaders.forgetBudgetSpend();
-      return { budgetTransactionId: part.id };
+      return outcome;
     },
   }),
 );

@@ -4,8 +4,10 @@ import { InvalidAmountError, InvalidDateRangeError, UnknownCurrencyError, Unknow
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createBudget, deleteBudget, updateBudget } from '../../services/budgets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { BudgetGranularityEnum, BudgetOptionEnum, BudgetStatusEnum, BudgetTypeEnum } from './budget-enums.js';
 import { EmployeeType } from './employee.js';
 import { COMMON_ERRORS } from './errors.js';
@@ -167,6 +169,7 @@ const CreateBudgetInput = builder.inputType('CreateBudgetInput', {
     config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE ("spend_alerts", "auto-freeze" are accepted too).' }),
     limit: t.field({ type: 'Decimal', required: true, description: 'In `currency`; 0 or more.' }),
     currency: t.string({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -176,14 +179,15 @@ builder.mutationField('createBudget', (t) =>
   t.field({
     type: budgetPayload('CreateBudgetSuccess'),
     args: { input: t.arg({ type: CreateBudgetInput, required: true }) },
-    errors: { types: [...BUDGET_INPUT_ERRORS, UnknownCurrencyError] },
-    resolve: async (_root, { input }, ctx) => {
-      const budget = await createBudget(ctx.db, ctx.viewer, {
-        ...input,
-        budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
-      });
-      return { budgetId: budget.id };
-    },
+    errors: { types: [...BUDGET_INPUT_ERRORS, UnknownCurrencyError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createBudget', input, async (db) => {
+        const budget = await createBudget(db, ctx.viewer, {
+          ...input,
+          budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
+        });
+        return { budgetId: budget.id };
+      }),
   }),
 );
 

@@ -1,6 +1,8 @@
 import { createContractor, deleteContractor } from '../../services/allocation-targets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 export const ContractorType = builder.prismaNode('Contractor', {
@@ -37,15 +39,18 @@ const CreateContractorSuccess = builder.objectRef<{ contractorId: string }>('Cre
 });
 
 const CreateContractorInput = builder.inputType('CreateContractorInput', {
-  fields: (t) => ({ name: t.string({ required: true }), email: t.string() }),
+  fields: (t) => ({ name: t.string({ required: true }), email: t.string(), idempotencyKey: idempotencyKeyField(t) }),
 });
 
 builder.mutationField('createContractor', (t) =>
   t.field({
     type: CreateContractorSuccess,
     args: { input: t.arg({ type: CreateContractorInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => ({ contractorId: (await createContractor(ctx.db, ctx.viewer, input)).id }),
+    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createContractor', input, async (db) => ({
+        contractorId: (await createContractor(db, ctx.viewer, { name: input.name, email: input.email })).id,
+      })),
   }),
 );
 

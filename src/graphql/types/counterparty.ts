@@ -1,6 +1,8 @@
 import { InvalidInputError } from '../../domain/errors.js';
 import { createCounterparty } from '../../services/counterparties.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 
 export const CounterpartyKindEnum = builder.enumType('CounterpartyKind', {
   description: 'SUPPLIER (CRM "поставщик", conid) or PARTNER ("партнёр", partid).',
@@ -40,6 +42,7 @@ const CreateCounterpartyInput = builder.inputType('CreateCounterpartyInput', {
   fields: (t) => ({
     kind: t.field({ type: CounterpartyKindEnum, required: true }),
     name: t.string({ required: true }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -56,10 +59,10 @@ builder.mutationField('createCounterparty', (t) =>
   t.field({
     type: CreateCounterpartySuccess,
     args: { input: t.arg({ type: CreateCounterpartyInput, required: true }) },
-    errors: { types: [InvalidInputError] },
-    resolve: async (_root, { input }, ctx) => {
-      const counterparty = await createCounterparty(ctx.db, ctx.viewer, input);
-      return { counterpartyId: counterparty.id };
-    },
+    errors: { types: [InvalidInputError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createCounterparty', input, async (db) => ({
+        counterpartyId: (await createCounterparty(db, ctx.viewer, input)).id,
+      })),
   }),
 );

@@ -1,6 +1,8 @@
 import { createEmployee, deleteEmployee } from '../../services/allocation-targets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 export const EmployeeType = builder.prismaNode('Employee', {
@@ -37,15 +39,18 @@ const CreateEmployeeSuccess = builder.objectRef<{ employeeId: string }>('CreateE
 });
 
 const CreateEmployeeInput = builder.inputType('CreateEmployeeInput', {
-  fields: (t) => ({ name: t.string({ required: true }), email: t.string() }),
+  fields: (t) => ({ name: t.string({ required: true }), email: t.string(), idempotencyKey: idempotencyKeyField(t) }),
 });
 
 builder.mutationField('createEmployee', (t) =>
   t.field({
     type: CreateEmployeeSuccess,
     args: { input: t.arg({ type: CreateEmployeeInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => ({ employeeId: (await createEmployee(ctx.db, ctx.viewer, input)).id }),
+    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createEmployee', input, async (db) => ({
+        employeeId: (await createEmployee(db, ctx.viewer, { name: input.name, email: input.email })).id,
+      })),
   }),
 );
 

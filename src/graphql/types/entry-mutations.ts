@@ -21,9 +21,11 @@ import {
 import type { ErrorCode } from '../../domain/errors.js';
 import type { EntryKind } from '../../generated/prisma/client.js';
 import { createEntry, deleteEntry, updateEntry, type EntryFieldsInput, type EntryWriteResult } from '../../services/entries.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { postEntry, unpostEntry } from '../../services/posting.js';
 import { builder } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { ExpenseType, IncomeType } from './entry.js';
 import { ErrorCodeEnum } from './errors.js';
 
@@ -45,6 +47,18 @@ function decodeEntryFields(input: EntryFieldArgs): EntryFieldsInput {
     categoryId: decodeOptionalIdOf('Category', input.categoryId, 'categoryId'),
     counterpartyId: decodeOptionalIdOf('Counterparty', input.counterpartyId, 'counterpartyId'),
     budgetId: decodeOptionalIdOf('Budget', input.budgetId, 'budgetId'),
+  };
+}
+
+/** Why a record asked to be posted was saved unposted, as JSON (an idempotent replay returns it). */
+type NotPostedReason = { message: string; available: string; required: string };
+type WriteOutcome = { entryId: string; notPostedReason: NotPostedReason | null };
+
+function writeOutcome(result: EntryWriteResult): WriteOutcome {
+  const reason = result.notPostedReason;
+  return {
+    entryId: result.entry.id,
+    notPostedReason: reason && { message: reason.message, available: reason.available, required: reason.required },
   };
 }
 
@@ -80,7 +94,7 @@ function defineMutations({ kind, name, field, type }: Kind) {
     });
 
   const WritePayload = (payloadName: string) =>
-    builder.objectRef<{ entryId: string; result: EntryWriteResult }>(payloadName).implement({
+    builder.objectRef<WriteOutcome>(payloadName).implement({
       fields: (t) => ({
         [field]: t.prismaField({
           type,
@@ -90,7 +104,7 @@ function defineMutations({ kind, name, field, type }: Kind) {
           type: NotPostedReasonType,
           nullable: true,
           description: 'Set when `post` was asked for but the account lacked the funds: the record was saved unposted.',
-          resolve: ({ result: { notPostedReason: reason } }) =>
+          resolve: ({ notPostedReason: reason }) =>
             reason && { code: 'INSUFFICIENT_FUNDS' as const, message: reason.message, available: reason.available, required: reason.required },
         }),
       }),
@@ -113,27 +127,41 @@ function defineMutations({ kind, name, field, type }: Kind) {
   });
 
   const CreateInput = builder.inputType(`Create${name}Input`, {
-    fields: (t) => fields(t, true),
+    fields: (t) => ({ ...fields(t, true), idempotencyKey: idempotencyKeyField(t) }),
   });
   builder.mutationField(`create${name}`, (t) =>
     t.field({
       type: WritePayload(`Create${name}Success`),
       args: { input: t.arg({ type: CreateInput, required: true }) },
       errors: {
-        types: [InvalidIdError, InvalidInputError, NotFoundError, InvalidAmountError, AccountClosedError, CategoryKindMismatchError, ...(isExpense ? [CurrencyMismatchError] : []), ...budgetErrors],
+        types: [
+          InvalidIdError,
+          InvalidInputError,
+          NotFoundError,
+          InvalidAmountError,
+          AccountClosedError,
+          CategoryKindMismatchError,
+          ...(isExpense ? [CurrencyMismatchError] : []),
+          ...budgetErrors,
+          ...IDEMPOTENCY_ERRORS,
+        ],
       },
       resolve: async (_root, { input }, ctx) => {
-        const args = input as EntryFieldArgs & { title: string; amount: string; accountId: string };
-        const result = await createEntry(ctx.db, ctx.viewer, {
-          ...decodeEntryFields(args),
-          kind,
-          title: args.title,
-          amount: args.amount,
-          accountId: decodeIdOf('Account', args.accountId, 'accountId'),
-        });
+        const { idempotencyKey: _key, ...args } = input as EntryFieldArgs & { title: string; amount: string; accountId: string; idempotencyKey?: string | null };
+        const outcome = await withIdempotency(ctx, `create${name}`, input, async (db) =>
+          writeOutcome(
+            await createEntry(db, ctx.viewer, {
+              ...decodeEntryFields(args),
+              kind,
+              title: args.title,
+              amount: args.amount,
+              accountId: decodeIdOf('Account', args.accountId, 'accountId'),
+            }),
+          ),
+        );
         // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
         ctx.loaders.forgetBudgetSpend();
-        return { entryId: result.entry.id, result };
+        return outcome;
       },
     }),
   );
@@ -164,27 +192,42 @@ function defineMutations({ kind, name, field, type }: Kind) {
         const result = await updateEntry(ctx.db, ctx.viewer, { ...decodeEntryFields(args), id: decodeIdOf(name, args.id, 'id'), kind });
         // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
         ctx.loaders.forgetBudgetSpend();
-        return { entryId: result.entry.id, result };
+        return writeOutcome(result);
       },
     }),
   );
 
   const IdInput = (inputName: string) => builder.inputType(inputName, { fields: (t) => ({ id: t.id({ required: true }) }) });
 
+  const PostInput = builder.inputType(`Post${name}Input`, {
+    fields: (t) => ({ id: t.id({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
+  });
   builder.mutationField(`post${name}`, (t) =>
     t.field({
       type: EntryPayload(`Post${name}Success`),
       description: 'CRM "doit".',
-      args: { input: t.arg({ type: IdInput(`Post${name}Input`), required: true }) },
+      args: { input: t.arg({ type: PostInput, required: true }) },
       errors: {
         // Posting an income only adds money: it cannot lack funds or meet a budget.
-        types: [InvalidIdError, NotFoundError, AlreadyPostedError, AccountClosedError, ...(isExpense ? [InsufficientFundsError, CurrencyMismatchError] : []), ...budgetErrors],
+        types: [
+          InvalidIdError,
+          InvalidInputError,
+          NotFoundError,
+          AlreadyPostedError,
+          AccountClosedError,
+          ...(isExpense ? [InsufficientFundsError, CurrencyMismatchError] : []),
+          ...budgetErrors,
+          ...IDEMPOTENCY_ERRORS,
+        ],
       },
       resolve: async (_root, { input }, ctx) => {
-        const { entry } = await postEntry(ctx.db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });
+        const outcome = await withIdempotency(ctx, `post${name}`, input, async (db) => {
+          const { entry } = await postEntry(db, ctx.viewer, { id: decodeIdOf(name, input.id, 'id'), kind });
+          return { entryId: entry.id };
+        });
         // A posted expense linked to a budget moves its spend; later fields must not read a stale cache.
         ctx.loaders.forgetBudgetSpend();
-        return { entryId: entry.id };
+        return outcome;
       },
     }),
   );

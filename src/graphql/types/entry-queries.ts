@@ -2,9 +2,9 @@
  * The CRM's "list" as two connections, `expenses` and `incomes`, with every CRM filter (year, month,
  * word, did, do/nodo) plus category-with-descendants, account, counterparty and a plan-date range.
  */
-import { requirePrintable } from '../../domain/text.js';
 import { requireDateRange } from '../../domain/dates.js';
 import { InvalidInputError } from '../../domain/errors.js';
+import { requirePrintable } from '../../domain/text.js';
 import type { EntryKind, Prisma } from '../../generated/prisma/client.js';
 import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
@@ -76,6 +76,7 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   }
   const search = f.search == null ? undefined : requirePrintable(f.search, 'filter.search').trim();
   if (search) {
+    requirePrintable(search, 'filter.search');
     where.OR = [
       { title: { contains: search, mode: 'insensitive' } },
       { description: { contains: search, mode: 'insensitive' } },

@@ -1,8 +1,10 @@
 import { InvalidAmountError, InvalidDateRangeError, UnknownCurrencyError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import { createInvoice, deleteInvoice } from '../../services/allocation-targets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 export const InvoiceType = builder.prismaNode('Invoice', {
@@ -50,6 +52,7 @@ const CreateInvoiceInput = builder.inputType('CreateInvoiceInput', {
     currency: t.string({ required: true }),
     issuedOn: t.field({ type: 'Date' }),
     dueOn: t.field({ type: 'Date' }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -57,8 +60,11 @@ builder.mutationField('createInvoice', (t) =>
   t.field({
     type: CreateInvoiceSuccess,
     args: { input: t.arg({ type: CreateInvoiceInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError, InvalidDateRangeError] },
-    resolve: async (_root, { input }, ctx) => ({ invoiceId: (await createInvoice(ctx.db, ctx.viewer, input)).id }),
+    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError, InvalidDateRangeError, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) => {
+      const { idempotencyKey: _key, ...fields } = input;
+      return withIdempotency(ctx, 'createInvoice', input, async (db) => ({ invoiceId: (await createInvoice(db, ctx.viewer, fields)).id }));
+    },
   }),
 );
 

@@ -1,6 +1,8 @@
 import { createProject, deleteProject } from '../../services/allocation-targets.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { COMMON_ERRORS } from './errors.js';
 
 export const ProjectType = builder.prismaNode('Project', {
@@ -37,15 +39,18 @@ const CreateProjectSuccess = builder.objectRef<{ projectId: string }>('CreatePro
 });
 
 const CreateProjectInput = builder.inputType('CreateProjectInput', {
-  fields: (t) => ({ name: t.string({ required: true }), code: t.string() }),
+  fields: (t) => ({ name: t.string({ required: true }), code: t.string(), idempotencyKey: idempotencyKeyField(t) }),
 });
 
 builder.mutationField('createProject', (t) =>
   t.field({
     type: CreateProjectSuccess,
     args: { input: t.arg({ type: CreateProjectInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => ({ projectId: (await createProject(ctx.db, ctx.viewer, input)).id }),
+    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createProject', input, async (db) => ({
+        projectId: (await createProject(db, ctx.viewer, { name: input.name, code: input.code })).id,
+      })),
   }),
 );
 

@@ -2,11 +2,28 @@
  * importTransactions: bulk, idempotent by externalId, keeps the valid rows and reports every row
  * (see services/transaction-import.ts for the policy).
  */
+import { withIdempotency } from '../../services/idempotency.js';
 import { importTransactions, type ImportReport, type ImportRowOutcome } from '../../services/transaction-import.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import type { DomainError } from '../../domain/errors.js';
 import { COMMON_ERRORS, ErrorCodeEnum } from './errors.js';
+
+/** A row's error as JSON, so an idempotent replay can return the report it stored. */
+type RowErrorJson = { code: DomainError['code']; message: string; field: string | null };
+type RowJson = Omit<ImportRowOutcome, 'error'> & { error: RowErrorJson | null };
+type ReportJson = Omit<ImportReport, 'rows'> & { rows: RowJson[] };
+
+function reportJson(report: ImportReport): ReportJson {
+  return {
+    ...report,
+    rows: report.rows.map((row) => ({
+      ...row,
+      error: row.error ? { code: row.error.code, message: row.error.message, field: row.error.field ?? null } : null,
+    })),
+  };
+}
 
 const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
   description:
@@ -18,7 +35,7 @@ const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
 // A plain object, not the Error instance: graphql-js treats an Error returned by a resolver as a
 // thrown one, which would fail the field instead of reporting the row.
 const ImportRowError = builder
-  .objectRef<{ code: DomainError['code']; message: string; field: string | null }>('ImportRowError')
+  .objectRef<RowErrorJson>('ImportRowError')
   .implement({
     description: 'Why a row was not imported; the same codes as the mutation errors (e.g. INVALID_INPUT for a missing externalId or amount).',
     fields: (t) => ({
@@ -28,7 +45,7 @@ const ImportRowError = builder
     }),
   });
 
-const ImportRowResult = builder.objectRef<ImportRowOutcome>('ImportRowResult').implement({
+const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement({
   fields: (t) => ({
     index: t.exposeInt('index', { description: '0-based position of the row in the batch.' }),
     externalId: t.exposeString('externalId', { nullable: true }),
@@ -41,12 +58,12 @@ const ImportRowResult = builder.objectRef<ImportRowOutcome>('ImportRowResult').i
     error: t.field({
       type: ImportRowError,
       nullable: true,
-      resolve: (row) => (row.error ? { code: row.error.code, message: row.error.message, field: row.error.field ?? null } : null),
+      resolve: (row) => row.error,
     }),
   }),
 });
 
-const ImportTransactionsSuccess = builder.objectRef<ImportReport>('ImportTransactionsSuccess').implement({
+const ImportTransactionsSuccess = builder.objectRef<ReportJson>('ImportTransactionsSuccess').implement({
   description: 'Every valid row is stored (in one database transaction); every other row says why not.',
   fields: (t) => ({
     created: t.exposeInt('created'),
@@ -83,17 +100,24 @@ const ImportTransactionRowInput = builder.inputType('ImportTransactionRowInput',
 });
 
 const ImportTransactionsInput = builder.inputType('ImportTransactionsInput', {
-  fields: (t) => ({ transactions: t.field({ type: [ImportTransactionRowInput], required: true, description: 'At most 1000 rows.' }) }),
+  fields: (t) => ({
+    transactions: t.field({ type: [ImportTransactionRowInput], required: true, description: 'At most 1000 rows.' }),
+    idempotencyKey: idempotencyKeyField(t),
+  }),
 });
 
 builder.mutationField('importTransactions', (t) =>
   t.field({
     type: ImportTransactionsSuccess,
     args: { input: t.arg({ type: ImportTransactionsInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
+    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
     resolve: (_root, { input }, ctx) =>
-      importTransactions(ctx.db, ctx.viewer, {
-        rows: input.transactions.map((row) => ({ ...row, counterpartyName: row.counterparty })),
-      }),
+      withIdempotency(ctx, 'importTransactions', input, async (db) =>
+        reportJson(
+          await importTransactions(db, ctx.viewer, {
+            rows: input.transactions.map((row) => ({ ...row, counterpartyName: row.counterparty })),
+          }),
+        ),
+      ),
   }),
 );

@@ -1,4 +1,3 @@
-import { requirePrintable } from '../../domain/text.js';
 import {
   AllocationExceededError,
   BudgetFrozenError,
@@ -10,10 +9,13 @@ import {
   UnknownValueError,
 } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
+import { requirePrintable } from '../../domain/text.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { createTransaction, deleteTransaction, updateTransaction } from '../../services/transactions.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { TransactionDirectionEnum, TransactionTypeEnum } from './budget-enums.js';
 import { COMMON_ERRORS } from './errors.js';
 
@@ -115,6 +117,7 @@ const CreateTransactionInput = builder.inputType('CreateTransactionInput', {
     counterparty: t.string(),
     type: t.string({ description: 'GENERIC (default), INCOME or PROJECT.' }),
     projectId: t.id({ description: 'PROJECT transactions only.' }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -124,15 +127,17 @@ builder.mutationField('createTransaction', (t) =>
   t.field({
     type: transactionPayload('CreateTransactionSuccess'),
     args: { input: t.arg({ type: CreateTransactionInput, required: true }) },
-    errors: { types: TRANSACTION_INPUT_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      const transaction = await createTransaction(ctx.db, ctx.viewer, {
-        ...input,
-        counterpartyName: input.counterparty,
-        projectId: decodeOptionalIdOf('Project', input.projectId, 'projectId'),
-      });
-      return { transactionId: transaction.id };
-    },
+    errors: { types: [...TRANSACTION_INPUT_ERRORS, ...IDEMPOTENCY_ERRORS] },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'createTransaction', input, async (db) => {
+        const { idempotencyKey: _key, ...fields } = input;
+        const transaction = await createTransaction(db, ctx.viewer, {
+          ...fields,
+          counterpartyName: input.counterparty,
+          projectId: decodeOptionalIdOf('Project', input.projectId, 'projectId'),
+        });
+        return { transactionId: transaction.id };
+      }),
   }),
 );
 

@@ -16,10 +16,12 @@ import {
 } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { withIdempotency } from '../../services/idempotency.js';
 import { cancelTransfer, postTransfer, transferFunds } from '../../services/transfers.js';
 import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../global-id.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { ChangelogEventType } from './changelog-event.js';
 
 export const TransferType = builder.prismaNode('Transfer', {
@@ -118,6 +120,7 @@ const TransferFundsInput = builder.inputType('TransferFundsInput', {
     title: t.string({ required: true }),
     description: t.string(),
     post: t.boolean({ description: 'Move the money now (CRM do: "on"); refused with INSUFFICIENT_FUNDS if the source lacks it.' }),
+    idempotencyKey: idempotencyKeyField(t),
   }),
 });
 
@@ -136,31 +139,49 @@ builder.mutationField('transferFunds', (t) =>
         CurrencyMismatchError,
         AccountClosedError,
         InsufficientFundsError,
+        ...IDEMPOTENCY_ERRORS,
       ],
     },
-    resolve: async (_root, { input }, ctx) => {
-      const transfer = await transferFunds(ctx.db, ctx.viewer, {
-        ...input,
-        fromAccountId: decodeIdOf('Account', input.fromAccountId, 'fromAccountId'),
-        toAccountId: decodeIdOf('Account', input.toAccountId, 'toAccountId'),
-      });
-      return { transferId: transfer.id };
-    },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'transferFunds', input, async (db) => {
+        const transfer = await transferFunds(db, ctx.viewer, {
+          ...input,
+          fromAccountId: decodeIdOf('Account', input.fromAccountId, 'fromAccountId'),
+          toAccountId: decodeIdOf('Account', input.toAccountId, 'toAccountId'),
+        });
+        return { transferId: transfer.id };
+      }),
   }),
 );
 
 const TransferIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
 
+const PostTransferInput = builder.inputType('PostTransferInput', {
+  fields: (t) => ({ id: t.id({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
+});
+
 builder.mutationField('postTransfer', (t) =>
   t.field({
     type: transferPayload('PostTransferSuccess'),
     description: 'Moves the money of a transfer recorded without `post`.',
-    args: { input: t.arg({ type: TransferIdInput('PostTransferInput'), required: true }) },
-    errors: { types: [InvalidIdError, NotFoundError, AlreadyPostedError, TransferCancelledError, AccountClosedError, InsufficientFundsError] },
-    resolve: async (_root, { input }, ctx) => {
-      const transfer = await postTransfer(ctx.db, ctx.viewer, { id: decodeIdOf('Transfer', input.id, 'id') });
-      return { transferId: transfer.id };
+    args: { input: t.arg({ type: PostTransferInput, required: true }) },
+    errors: {
+      types: [
+        InvalidIdError,
+        InvalidInputError,
+        NotFoundError,
+        AlreadyPostedError,
+        TransferCancelledError,
+        AccountClosedError,
+        InsufficientFundsError,
+        ...IDEMPOTENCY_ERRORS,
+      ],
     },
+    resolve: (_root, { input }, ctx) =>
+      withIdempotency(ctx, 'postTransfer', input, async (db) => {
+        const transfer = await postTransfer(db, ctx.viewer, { id: decodeIdOf('Transfer', input.id, 'id') });
+        return { transferId: transfer.id };
+      }),
   }),
 );
 

@@ -14,7 +14,6 @@ import {
   InsufficientFundsError,
   InvalidAmountError,
   InvalidIdError,
-  InvalidInputError,
   NotFoundError,
   NotPostedError,
 } from '../../domain/errors.js';
@@ -27,7 +26,7 @@ import { builder } from '../builder.js';
 import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
 import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { ExpenseType, IncomeType } from './entry.js';
-import { ErrorCodeEnum } from './errors.js';
+import { COMMON_ERRORS, ErrorCodeEnum } from './errors.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type Kind = { kind: EntryKind; name: 'Expense' | 'Income'; field: 'expense' | 'income'; type: typeof ExpenseType };
@@ -135,9 +134,7 @@ function defineMutations({ kind, name, field, type }: Kind) {
       args: { input: t.arg({ type: CreateInput, required: true }) },
       errors: {
         types: [
-          InvalidIdError,
-          InvalidInputError,
-          NotFoundError,
+          ...COMMON_ERRORS,
           InvalidAmountError,
           AccountClosedError,
           CategoryKindMismatchError,
@@ -176,9 +173,7 @@ function defineMutations({ kind, name, field, type }: Kind) {
       args: { input: t.arg({ type: UpdateInput, required: true }) },
       errors: {
         types: [
-          InvalidIdError,
-          InvalidInputError,
-          NotFoundError,
+          ...COMMON_ERRORS,
           InvalidAmountError,
           AccountClosedError,
           CategoryKindMismatchError,
@@ -210,9 +205,7 @@ function defineMutations({ kind, name, field, type }: Kind) {
       errors: {
         // Posting an income only adds money: it cannot lack funds or meet a budget.
         types: [
-          InvalidIdError,
-          InvalidInputError,
-          NotFoundError,
+          ...COMMON_ERRORS,
           AlreadyPostedError,
           AccountClosedError,
           ...(isExpense ? [InsufficientFundsError, CurrencyMismatchError] : []),

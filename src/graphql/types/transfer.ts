@@ -9,7 +9,6 @@ import {
   InsufficientFundsError,
   InvalidAmountError,
   InvalidIdError,
-  InvalidInputError,
   NotFoundError,
   SameAccountError,
   TransferCancelledError,
@@ -23,6 +22,7 @@ import type { Context } from '../context.js';
 import { decodeIdOf } from '../global-id.js';
 import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
 import { ChangelogEventType } from './changelog-event.js';
+import { COMMON_ERRORS } from './errors.js';
 
 export const TransferType = builder.prismaNode('Transfer', {
   id: { field: 'id' },
@@ -131,9 +131,7 @@ builder.mutationField('transferFunds', (t) =>
     args: { input: t.arg({ type: TransferFundsInput, required: true }) },
     errors: {
       types: [
-        InvalidIdError,
-        InvalidInputError,
-        NotFoundError,
+        ...COMMON_ERRORS,
         InvalidAmountError,
         SameAccountError,
         CurrencyMismatchError,
@@ -167,9 +165,7 @@ builder.mutationField('postTransfer', (t) =>
     args: { input: t.arg({ type: PostTransferInput, required: true }) },
     errors: {
       types: [
-        InvalidIdError,
-        InvalidInputError,
-        NotFoundError,
+        ...COMMON_ERRORS,
         AlreadyPostedError,
         TransferCancelledError,
         AccountClosedError,

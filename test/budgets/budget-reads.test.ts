@@ -73,7 +73,7 @@ describe('spend', () => {
         { periodStart: '2024-07-01', start: '2024-07-01', end: '2024-08-31', spent: '50.00' },
       ],
     });
-    // The read-side batch query and chargeBudget's sum implement one rule: they must agree.
+    // The page's loader and chargeBudget both read spend through spentByBudget: same answer.
     expect(await budgetSpentMinor(db, budget)).toBe(45000n);
   });
 

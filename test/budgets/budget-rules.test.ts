@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const spent = (budget: { id: string; dateFrom: Date; dateTo: Date }) => budgetSpentMinor(db, budget);
+const spent = (budget: { id: string; organizationId: string }) => budgetSpentMinor(db, budget);
 const budgetCount = () => db.budget.count({ where: { organizationId: viewer.organizationId } });
 const reread = (id: string) => db.budget.findUniqueOrThrow({ where: { id } });
 

@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/open.js';
 import { Prisma } from '../../generated/prisma/client.js';
+import { spentByBudget } from '../../services/budget-spend.js';
 import type { Viewer } from '../../services/viewer.js';
 
 /** Spend of one budget in one calendar period (its month, quarter or year), keyed by the period's first day. */
@@ -27,24 +28,9 @@ export interface BudgetSpendLoaders {
 
 const uuidList = (ids: readonly string[]) => Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`));
 
-/**
- * The same rule as budgetSpentMinor in services/budget-spend.ts (posted expenses by plannedDate or
- * first day of their period, plus budget transactions by their transaction's date, inside the
- * budget's window), for many budgets in one statement.
- */
 async function loadBudgetSpent(db: Db, viewer: Viewer, ids: readonly string[]): Promise<bigint[]> {
-  const rows = await db.$queryRaw<{ id: string; spent: bigint }[]>`
-    SELECT b.id,
-      (COALESCE((SELECT SUM(e."amountMinor") FROM "Entry" e
-                  WHERE e."budgetId" = b.id AND e.kind = 'EXPENSE' AND e.posted
-                    AND COALESCE(e."plannedDate", make_date(e."periodYear", e."periodMonth", 1)) BETWEEN b."dateFrom" AND b."dateTo"), 0)
-     + COALESCE((SELECT SUM(bt."amountMinor") FROM "BudgetTransaction" bt
-                  JOIN "Transaction" t ON t.id = bt."transactionId"
-                  WHERE bt."budgetId" = b.id AND t.date BETWEEN b."dateFrom" AND b."dateTo"), 0))::bigint AS spent
-    FROM "Budget" b
-    WHERE b."organizationId" = ${viewer.organizationId}::uuid AND b.id IN (${uuidList(ids)})`;
-  const byId = new Map(rows.map((row) => [row.id, BigInt(row.spent)]));
-  return ids.map((id) => byId.get(id) ?? 0n);
+  const spent = await spentByBudget(db, viewer.organizationId, ids);
+  return ids.map((id) => spent.get(id) ?? 0n);
 }
 
 async function loadBudgetSpendByPeriod(db: Db, viewer: Viewer, ids: readonly string[]): Promise<PeriodSpend[][]> {

@@ -11,8 +11,7 @@ import { createEntry, deleteEntry, updateEntry } from '../../src/services/entrie
 import { postEntry } from '../../src/services/posting.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { createOrganization } from '../../src/services/organizations.js';
-import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, scratchStorage, type LedgerScenario } from './fixtures.js';
+import { eventsOf, expectBalanceInvariant, expectRefusedLedgerUnchanged, ledgerOrganizations, ledgerScenario, scratchStorage, type LedgerScenario } from './fixtures.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -26,13 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-// A fresh organization per test: fixtures stay small and tests independent.
 beforeEach(async () => {
-  const { organization, key } = await createOrganization(db, { name: 'Org' });
-  viewer = { organizationId: organization.id, userId: key.userId };
-  const second = await createOrganization(db, { name: 'Other org' });
-  other = { organizationId: second.organization.id, userId: second.key.userId };
-  s = await ledgerScenario(db, viewer);
+  ({ viewer, other, s } = await ledgerOrganizations(db));
 });
 
 const expense = (overrides: Record<string, unknown> = {}) => ({
@@ -45,11 +39,8 @@ const expense = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /** Runs a call that must be refused with `code`, and proves the organization's ledger is unchanged. */
-async function expectRefusedUnchanged(call: () => Promise<unknown>, code: string, organizationId = viewer.organizationId) {
-  const before = await ledgerSnapshot(db, organizationId);
-  await expect(call()).rejects.toMatchObject({ code });
-  expect(await ledgerSnapshot(db, organizationId)).toEqual(before);
-}
+const expectRefusedUnchanged = (call: () => Promise<unknown>, code: string, organizationId = viewer.organizationId) =>
+  expectRefusedLedgerUnchanged(db, organizationId, call, code);
 
 describe('createEntry', () => {
   it('saves an unposted record with every field and one NEW event', async () => {

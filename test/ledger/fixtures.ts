@@ -2,6 +2,7 @@
  * Small named fixtures for ledger tests (Redwood-scenario style), written through the services so
  * they obey the same rules as real data, plus the balance invariant every test re-checks.
  */
+import { expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { createAccount } from '../../src/services/accounts.js';
 import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
 import { createCategory } from '../../src/services/categories.js';
 import { createCounterparty } from '../../src/services/counterparties.js';
+import { createOrganization } from '../../src/services/organizations.js';
 import type { Viewer } from '../../src/services/viewer.js';
 
 export interface LedgerScenario {
@@ -74,6 +76,25 @@ export async function ledgerSnapshot(db: Db, organizationId: string) {
     db.budgetAlert.count({ where: { organizationId } }),
   ]);
   return { accounts, entries, transfers, events, alerts };
+}
+
+/** Expects `call` to be refused with `code` and the organization's ledger to be exactly as before. */
+export async function expectRefusedLedgerUnchanged(db: Db, organizationId: string, call: () => Promise<unknown>, code: string) {
+  const before = await ledgerSnapshot(db, organizationId);
+  await expect(call()).rejects.toMatchObject({ code });
+  expect(await ledgerSnapshot(db, organizationId)).toEqual(before);
+}
+
+/**
+ * A fresh organization with the ledger scenario, and a second one for tenancy checks. Tests take
+ * new ones each time: fixtures stay small and tests independent.
+ */
+export async function ledgerOrganizations(db: Db): Promise<{ viewer: Viewer; other: Viewer; s: LedgerScenario }> {
+  const first = await createOrganization(db, { name: 'Org' });
+  const second = await createOrganization(db, { name: 'Other org' });
+  const viewer = { organizationId: first.organization.id, userId: first.key.userId };
+  const other = { organizationId: second.organization.id, userId: second.key.userId };
+  return { viewer, other, s: await ledgerScenario(db, viewer) };
 }
 
 export async function eventsOf(db: Db, entityId: string) {

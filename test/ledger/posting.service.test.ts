@@ -8,13 +8,12 @@ import { closeAccount } from '../../src/services/accounts.js';
 import { budgetSpentMinor } from '../../src/services/budget-spend.js';
 import { createBudget } from '../../src/services/budgets.js';
 import { createEntry, deleteEntry, updateEntry } from '../../src/services/entries.js';
-import { createOrganization } from '../../src/services/organizations.js';
 import { postEntry, unpostEntry } from '../../src/services/posting.js';
 import type { Tx } from '../../src/services/transaction.js';
 import { cancelTransfer, transferFunds } from '../../src/services/transfers.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, scratchStorage, type LedgerScenario } from './fixtures.js';
+import { eventsOf, expectBalanceInvariant, expectRefusedLedgerUnchanged, ledgerOrganizations, scratchStorage, type LedgerScenario } from './fixtures.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -27,16 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 beforeEach(async () => {
-  const { organization, key } = await createOrganization(db, { name: 'Org' });
-  viewer = { organizationId: organization.id, userId: key.userId };
-  s = await ledgerScenario(db, viewer);
+  ({ viewer, s } = await ledgerOrganizations(db));
 });
 
-async function expectRefusedUnchanged(call: () => Promise<unknown>, code: string) {
-  const before = await ledgerSnapshot(db, viewer.organizationId);
-  await expect(call()).rejects.toMatchObject({ code });
-  expect(await ledgerSnapshot(db, viewer.organizationId)).toEqual(before);
-}
+const expectRefusedUnchanged = (call: () => Promise<unknown>, code: string) =>
+  expectRefusedLedgerUnchanged(db, viewer.organizationId, call, code);
 
 const newExpense = async (amount: string, extra: Record<string, unknown> = {}) =>
   (await createEntry(db, viewer, { kind: 'EXPENSE', title: 'Expense', amount, accountId: s.cash.id, ...extra })).entry;

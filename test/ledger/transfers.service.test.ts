@@ -5,11 +5,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import { closeAccount, createAccount } from '../../src/services/accounts.js';
 import { createEntry } from '../../src/services/entries.js';
-import { createOrganization } from '../../src/services/organizations.js';
 import { cancelTransfer, postTransfer, transferFunds, type TransferFundsInput } from '../../src/services/transfers.js';
 import type { Viewer } from '../../src/services/viewer.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
-import { eventsOf, expectBalanceInvariant, ledgerScenario, ledgerSnapshot, type LedgerScenario } from './fixtures.js';
+import { eventsOf, expectBalanceInvariant, expectRefusedLedgerUnchanged, ledgerOrganizations, type LedgerScenario } from './fixtures.js';
 
 let database: TestDatabase;
 let db: Db;
@@ -23,18 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 beforeEach(async () => {
-  const { organization, key } = await createOrganization(db, { name: 'Org' });
-  viewer = { organizationId: organization.id, userId: key.userId };
-  const second = await createOrganization(db, { name: 'Other' });
-  other = { organizationId: second.organization.id, userId: second.key.userId };
-  s = await ledgerScenario(db, viewer);
+  ({ viewer, other, s } = await ledgerOrganizations(db));
 });
 
-async function expectRefusedUnchanged(call: () => Promise<unknown>, code: string) {
-  const before = await ledgerSnapshot(db, viewer.organizationId);
-  await expect(call()).rejects.toMatchObject({ code });
-  expect(await ledgerSnapshot(db, viewer.organizationId)).toEqual(before);
-}
+const expectRefusedUnchanged = (call: () => Promise<unknown>, code: string) =>
+  expectRefusedLedgerUnchanged(db, viewer.organizationId, call, code);
 
 const move = (overrides: Partial<TransferFundsInput> = {}): TransferFundsInput => ({
   fromAccountId: s.cash.id,

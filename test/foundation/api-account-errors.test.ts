@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { CLOSE_ACCOUNT, CREATE_ACCOUNT, UPDATE_ACCOUNT, accountId, missingId } from './documents.js';
-import { bigintJson, snapshot } from './fixtures.js';
+import { bigintJson, expectRefusedOverApi, snapshot } from './fixtures.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -13,17 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** Sends a mutation and checks its typed result and that the database is unchanged. */
-async function expectRefused(document: string, field: string, input: Record<string, unknown>, typename: string, code: string) {
-  const before = JSON.stringify(await snapshot(app.database.prisma), bigintJson);
-  const response = await app.gql(document, { input });
-  expect(response.status).toBe(200);
-  expect(response.errors).toBeUndefined();
-  expect(response.data?.[field]).toMatchObject({ __typename: typename, code });
-  expect(typeof response.data?.[field].message).toBe('string');
-  expect(JSON.stringify(await snapshot(app.database.prisma), bigintJson)).toBe(before);
-  return response.data?.[field];
-}
+const expectRefused = (document: string, field: string, input: Record<string, unknown>, typename: string, code: string) =>
+  expectRefusedOverApi(app, document, field, input, typename, code);
 
 /** Top-level BAD_USER_INPUT (the variables do not fit the schema) and nothing written. */
 async function expectBadUserInput(document: string, input: Record<string, unknown>) {

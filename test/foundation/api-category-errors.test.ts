@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { CREATE_ACCOUNT, CREATE_CATEGORY, DELETE_CATEGORY, UPDATE_CATEGORY, categoryId, missingId } from './documents.js';
-import { bigintJson, snapshot } from './fixtures.js';
+import { expectRefusedOverApi } from './fixtures.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -13,15 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function expectRefused(document: string, field: string, input: Record<string, unknown>, typename: string, code: string) {
-  const before = JSON.stringify(await snapshot(app.database.prisma), bigintJson);
-  const response = await app.gql(document, { input });
-  expect(response.status).toBe(200);
-  expect(response.errors).toBeUndefined();
-  expect(response.data?.[field]).toMatchObject({ __typename: typename, code });
-  expect(JSON.stringify(await snapshot(app.database.prisma), bigintJson)).toBe(before);
-  return response.data?.[field];
-}
+const expectRefused = (document: string, field: string, input: Record<string, unknown>, typename: string, code: string) =>
+  expectRefusedOverApi(app, document, field, input, typename, code);
 
 async function category(title: string, kind: 'EXPENSE' | 'INCOME' = 'EXPENSE', parentId?: string): Promise<string> {
   const response = await app.gql(CREATE_CATEGORY, { input: { title, kind, parentId } });

@@ -3,8 +3,10 @@
  * read-backs used to prove that a refused call changed nothing.
  */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { createOrganization } from '../../src/services/organizations.js';
 import type { Viewer } from '../../src/services/viewer.js';
+import type { TestApp } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 export interface ServiceFixture {
@@ -68,4 +70,26 @@ export const bigintJson = (_key: string, value: unknown) => (typeof value === 'b
 
 export function randomId(): string {
   return randomUUID();
+}
+
+/**
+ * Sends a mutation through the gateway and checks its typed error result (`__typename`, `code`,
+ * a message) and that the database is exactly as before. Returns the error payload.
+ */
+export async function expectRefusedOverApi(
+  app: TestApp,
+  document: string,
+  field: string,
+  input: Record<string, unknown>,
+  typename: string,
+  code: string,
+) {
+  const before = JSON.stringify(await snapshot(app.database.prisma), bigintJson);
+  const response = await app.gql(document, { input });
+  expect(response.status).toBe(200);
+  expect(response.errors).toBeUndefined();
+  expect(response.data?.[field]).toMatchObject({ __typename: typename, code });
+  expect(typeof response.data?.[field].message).toBe('string');
+  expect(JSON.stringify(await snapshot(app.database.prisma), bigintJson)).toBe(before);
+  return response.data?.[field];
 }

@@ -131,6 +131,8 @@ const UploadAttachmentInput = builder.inputType('UploadAttachmentInput', {
  * replays and the same key with another file is IDEMPOTENCY_KEY_REUSED.
  */
 async function uploadFingerprint<Input extends { file: UploadedFile; idempotencyKey?: string | null }>(input: Input) {
+  // Without a key nothing is remembered, so there is nothing to identify: skip reading the file twice.
+  if (input.idempotencyKey == null) return input;
   const digest = createHash('sha256').update(Buffer.from(await input.file.arrayBuffer())).digest('hex');
   return { ...input, file: { name: input.file.name, size: input.file.size, sha256: digest } };
 }

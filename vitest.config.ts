@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Every file fails when a mutation answered an error its union does not declare.
+    setupFiles: ['test/support/error-contract-guard.ts'],
     // Each test file opens its own database (in-memory PGlite, or a fresh PostgreSQL database when
     // TEST_DATABASE_URL is set). Two cores: two files at a time.
     pool: 'forks',

@@ -15,11 +15,12 @@ import { StatementCounter } from '../src/db/statement-counter.js';
 import { encodeGlobalId } from '../src/graphql/global-id.js';
 import { DEFAULT_LIMITS } from '../src/config.js';
 import { createAllotYoga, DEFAULT_HARDENING } from '../src/http/yoga.js';
-import { createAccount } from '../src/services/accounts.js';
-import { createCategory } from '../src/services/categories.js';
-import { createCounterparty } from '../src/services/counterparties.js';
-import { createEntry } from '../src/services/entries.js';
-import { createOrganization } from '../src/services/organizations.js';
+import { createAccount } from '../src/services/ledger/accounts.js';
+import { createCategory } from '../src/services/ledger/categories.js';
+import { createCounterparty } from '../src/services/ledger/counterparties.js';
+import { createEntry } from '../src/services/ledger/entries.js';
+import { createOrganization } from '../src/services/core/organizations.js';
+import { runService } from '../src/services/core/service.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const POSTS = Number(process.env.BENCH_POSTS ?? 200);
@@ -52,12 +53,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 console.log(`Database: ${database.kind}`);
-const account = await createAccount(db, viewer, { name: 'Bench', currency: 'RUB', openingBalance: '1000000.00' });
-const parent = await createCategory(db, viewer, { title: 'Office', kind: 'EXPENSE' });
-const category = await createCategory(db, viewer, { title: 'Rent', kind: 'EXPENSE', parentId: parent.id });
-const supplier = await createCounterparty(db, viewer, { kind: 'SUPPLIER', name: 'Supplier' });
+const account = await runService(db, viewer, createAccount, { name: 'Bench', currency: 'RUB', openingBalance: '1000000.00' });
+const parent = await runService(db, viewer, createCategory, { title: 'Office', kind: 'EXPENSE' });
+const category = await runService(db, viewer, createCategory, { title: 'Rent', kind: 'EXPENSE', parentId: parent.id });
+const supplier = await runService(db, viewer, createCounterparty, { kind: 'SUPPLIER', name: 'Supplier' });
 for (let n = 0; n < 100; n += 1) {
-  await createEntry(db, viewer, {
+  await runService(db, viewer, createEntry, {
     kind: 'EXPENSE', title: `E${n}`, amount: '1.00', accountId: account.id, categoryId: category.id, counterpartyId: supplier.id,
     plannedDate: new Date('2024-05-01T00:00:00Z'), post: n % 2 === 0,
   });
@@ -82,7 +83,7 @@ console.log(`  latency over ${RUNS} requests: p50 ${ms(percentile(listTimes, 50)
 async function createUnposted(count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let n = 0; n < count; n += 1) {
-    ids.push((await createEntry(db, viewer, { kind: 'EXPENSE', title: `P${n}`, amount: '1.00', accountId: account.id })).entry.id);
+    ids.push((await runService(db, viewer, createEntry, { kind: 'EXPENSE', title: `P${n}`, amount: '1.00', accountId: account.id })).entry.id);
   }
   return ids;
 }

@@ -11,7 +11,7 @@ import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { createHttpServer } from './http/server.js';
 import { seedDemoOrganization } from './services/demo.js';
-import { purgeIdempotencyRecords } from './services/idempotency.js';
+import { purgeIdempotencyRecords } from './services/core/idempotency.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.observability.logLevel });
@@ -88,7 +88,7 @@ server.listen(config.port, config.host, () => {
 
 // Idempotency keys are kept at least the retention; older ones are forgotten hourly.
 async function purgeOldIdempotencyKeys(): Promise<void> {
-  const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error) => {
+  const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error: unknown) => {
     logger.warn({ err: error }, 'idempotency key purge failed; will retry');
     return 0;
   });

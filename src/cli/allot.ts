@@ -16,7 +16,7 @@ import { loadConfig } from '../config.js';
 import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { openDatabase, type Database } from '../db/open.js';
 import { DomainError } from '../domain/errors.js';
-import { createApiKey, createOrganization, revokeApiKey } from '../services/organizations.js';
+import { createApiKey, createOrganization, revokeApiKey } from '../services/core/organizations.js';
 
 const USAGE = `usage: allot <command>
   org create "<name>"

@@ -36,8 +36,23 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Extra fields an error type shows besides `code`, `message` and `field`, with their kind, so the
+ * API layer can expose them without knowing each class: a plain string, an amount (a Decimal
+ * string), or a list of strings.
+ */
+export type ExposedFields = Record<string, 'string' | 'decimal' | 'strings'>;
+
+/**
+ * The one error contract. Each subclass is a refusal the API answers as a typed member of a
+ * mutation's result union: `code` is stable, `description` documents it in the schema, `exposes`
+ * names its extra fields. The GraphQL layer registers one type per subclass (graphql/types/errors.ts);
+ * a service lists the ones it throws (services/core/service.ts).
+ */
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
+  static readonly description: string;
+  static readonly exposes: ExposedFields = {};
   /** The input field the error is about, as a path such as `input.amount`, when there is one. */
   readonly field?: string;
 
@@ -51,6 +66,8 @@ export abstract class DomainError extends Error {
 /** The id names nothing this organization can see: absent, deleted, or another tenant's. */
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
+  static override readonly description = 'The id names nothing this organization can see.';
+  static override readonly exposes: ExposedFields = { entity: 'string' };
   constructor(readonly entity: string, field?: string) {
     super(`${entity} not found`, field);
   }
@@ -59,6 +76,7 @@ export class NotFoundError extends DomainError {
 /** The id is not a well-formed Allot id of the expected type. */
 export class InvalidIdError extends DomainError {
   readonly code = 'INVALID_ID';
+  static override readonly description = 'The id is malformed or names an object of another type.';
   constructor(readonly expectedType: string, field?: string) {
     super(`Not a valid ${expectedType} id`, field);
   }
@@ -67,16 +85,19 @@ export class InvalidIdError extends DomainError {
 /** A field breaks a shape rule: empty, too long, out of range, malformed. */
 export class InvalidInputError extends DomainError {
   readonly code = 'INVALID_INPUT';
+  static override readonly description = 'A field breaks a shape rule: empty, too long, out of range.';
 }
 
 /** An amount that is not a decimal number, is zero or negative where that is refused, or has more
  * decimals than its currency allows. */
 export class InvalidAmountError extends DomainError {
   readonly code = 'INVALID_AMOUNT';
+  static override readonly description = 'An amount is not a decimal string, has the wrong sign, or more decimals than its currency allows.';
 }
 
 export class UnknownCurrencyError extends DomainError {
   readonly code = 'UNKNOWN_CURRENCY';
+  static override readonly description = 'Not an active ISO 4217 currency code.';
   constructor(readonly currency: string, field?: string) {
     super(`"${currency}" is not an ISO 4217 currency code`, field);
   }
@@ -84,6 +105,8 @@ export class UnknownCurrencyError extends DomainError {
 
 export class InsufficientFundsError extends DomainError {
   readonly code = 'INSUFFICIENT_FUNDS';
+  static override readonly description = 'The account does not hold enough money for this.';
+  static override readonly exposes: ExposedFields = { available: 'decimal', required: 'decimal' };
   constructor(
     message: string,
     readonly available: string,
@@ -95,89 +118,111 @@ export class InsufficientFundsError extends DomainError {
 
 export class AccountClosedError extends DomainError {
   readonly code = 'ACCOUNT_CLOSED';
+  static override readonly description = 'The account is closed and takes no new records.';
 }
 
 export class AccountNotEmptyError extends DomainError {
   readonly code = 'ACCOUNT_NOT_EMPTY';
+  static override readonly description = 'The account still holds money and cannot be closed.';
 }
 
 export class AccountInUseError extends DomainError {
   readonly code = 'ACCOUNT_IN_USE';
+  static override readonly description = 'The account still has unposted records or transfers.';
 }
 
 export class CurrencyMismatchError extends DomainError {
   readonly code = 'CURRENCY_MISMATCH';
+  static override readonly description = 'The amounts involved are in different currencies.';
 }
 
 export class SameAccountError extends DomainError {
   readonly code = 'SAME_ACCOUNT';
+  static override readonly description = 'A transfer needs two different accounts.';
 }
 
 export class CategoryHasChildrenError extends DomainError {
   readonly code = 'CATEGORY_HAS_CHILDREN';
+  static override readonly description = 'A category with children cannot be deleted.';
 }
 
 export class CategoryInUseError extends DomainError {
   readonly code = 'CATEGORY_IN_USE';
+  static override readonly description = 'Records still use this category; move them first.';
 }
 
 export class CategoryCycleError extends DomainError {
   readonly code = 'CATEGORY_CYCLE';
+  static override readonly description = 'A category cannot be moved below itself.';
 }
 
 export class CategoryKindMismatchError extends DomainError {
   readonly code = 'CATEGORY_KIND_MISMATCH';
+  static override readonly description = 'Income and expense categories and records do not mix.';
 }
 
 export class AlreadyPostedError extends DomainError {
   readonly code = 'ALREADY_POSTED';
+  static override readonly description = 'The record is already posted.';
 }
 
 export class NotPostedError extends DomainError {
   readonly code = 'NOT_POSTED';
+  static override readonly description = 'The record is not posted.';
 }
 
 /** A posted record cannot be deleted; unpost it first. */
 export class EntryPostedError extends DomainError {
   readonly code = 'ENTRY_POSTED';
+  static override readonly description = 'A posted record cannot be deleted; unpost it first.';
 }
 
 export class TransferCancelledError extends DomainError {
   readonly code = 'TRANSFER_CANCELLED';
+  static override readonly description = 'The transfer was already cancelled.';
 }
 
 export class InvalidDateRangeError extends DomainError {
   readonly code = 'INVALID_DATE_RANGE';
+  static override readonly description = 'The start date is after the end date.';
 }
 
 export class BudgetFrozenError extends DomainError {
   readonly code = 'BUDGET_FROZEN';
+  static override readonly description = 'The budget is auto-frozen: this spend would pass its limit.';
 }
 
 /** The parts of one transaction split across budgets would add up to more than the transaction. */
 export class AllocationExceededError extends DomainError {
   readonly code = 'ALLOCATION_EXCEEDED';
+  static override readonly description = 'The parts of a transaction would add up to more than the transaction.';
 }
 
 export class DuplicateError extends DomainError {
   readonly code = 'DUPLICATE';
+  static override readonly description = 'Something with the same unique key already exists.';
 }
 
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  static override readonly description = 'This idempotency key was used with a different input.';
 }
 
 export class FileTooLargeError extends DomainError {
   readonly code = 'FILE_TOO_LARGE';
+  static override readonly description = 'The file is over the upload size limit.';
 }
 
 export class FileTypeRefusedError extends DomainError {
   readonly code = 'FILE_TYPE_REFUSED';
+  static override readonly description = 'The file type is not accepted.';
 }
 
 /** A value outside a closed list (a budget granularity, a budget option, a direction…). */
 export class UnknownValueError extends DomainError {
   readonly code = 'UNKNOWN_VALUE';
+  static override readonly description = 'A value outside a closed list; `allowed` lists the accepted ones.';
+  static override readonly exposes: ExposedFields = { allowed: 'strings' };
   constructor(
     message: string,
     readonly allowed: readonly string[],
@@ -190,4 +235,5 @@ export class UnknownValueError extends DomainError {
 /** The transaction is still split across budgets; delete its budget transactions first. */
 export class TransactionInUseError extends DomainError {
   readonly code = 'TRANSACTION_IN_USE';
+  static override readonly description = 'The transaction is still charged to budgets; delete its budget transactions first.';
 }

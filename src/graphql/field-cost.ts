@@ -20,8 +20,7 @@
  * like a page of 1. Pothos computes the cost from the field's arguments, in the schema itself.
  */
 import type { GraphQLField } from 'graphql';
-// Circular with builder.ts, harmless: the constant is read at query time, not at import.
-import { DEFAULT_PAGE_SIZE } from './builder.js';
+import { DEFAULT_PAGE_SIZE } from './paging.js';
 
 export const UNPAGED_LIST_MULTIPLIER = 1;
 

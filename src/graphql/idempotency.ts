@@ -1,9 +1,7 @@
 /**
- * The GraphQL half of idempotency keys (the mechanism is src/services/idempotency.ts). A create,
- * post, transfer or import mutation adopts it with:
- *   - `idempotencyKey: idempotencyKeyField(t)` in its input type,
- *   - `...IDEMPOTENCY_ERRORS` in its `errors.types`,
- *   - its resolver body wrapped in `withIdempotency(ctx, '<mutation>', input, (db) => …)`.
+ * The GraphQL half of idempotency keys (the mechanism is src/services/core/idempotency.ts): the
+ * input field and the errors a mutation declared with `idempotent: true` gets from the pipeline
+ * (./mutation.ts). No mutation uses these by hand.
  */
 import { IdempotencyKeyReusedError } from '../domain/errors.js';
 import type { builder } from './builder.js';

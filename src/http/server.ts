@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
-import type { AttachmentStorage } from '../services/attachment-storage.js';
+import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { createLogger, createTelemetry } from './observability.js';
 import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
 

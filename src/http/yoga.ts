@@ -12,11 +12,12 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type AccessConfig, type QueryLimits, type RateLimitConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Context } from '../graphql/context.js';
-import { createLoaders } from '../graphql/loaders.js';
+import { createLoaders } from '../graphql/loaders/index.js';
+import { createAlertPubSub, type AlertPubSub } from './alert-pubsub.js';
 import { schema } from '../graphql/schema.js';
 import { loadConfig } from '../config.js';
-import { AttachmentStorage } from '../services/attachment-storage.js';
-import { authenticateApiKey } from '../services/organizations.js';
+import { AttachmentStorage } from '../services/attachments/attachment-storage.js';
+import { authenticateApiKey } from '../services/core/organizations.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
 import { errorShapePlugin } from './error-shape.js';
 import { maskError } from './errors.js';
@@ -55,6 +56,8 @@ export interface YogaOptions {
   logError?: (error: unknown) => void;
   hardening?: Partial<HardeningOptions>;
   telemetry?: Telemetry;
+  /** Delivers committed events to subscribers. Default: a new in-process pub/sub for this gateway. */
+  alerts?: AlertPubSub;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -80,6 +83,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const telemetry = options.telemetry ?? createTelemetry({ logger: createLogger({ level: 'silent' }) });
   const logError = options.logError ?? ((error) => telemetry.logger.error({ err: error }, 'masked error'));
   const attachments = options.attachments ?? configuredAttachmentStorage();
+  const alerts = options.alerts ?? createAlertPubSub();
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
 
@@ -126,6 +130,8 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         apiKeyId: viewer.apiKeyId,
         loaders: createLoaders(options.db, viewer),
         attachments,
+        events: alerts,
+        budgetAlerts: alerts,
       };
     },
   });

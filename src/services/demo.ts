@@ -5,11 +5,12 @@
  */
 import type { Db } from '../db/open.js';
 import type { EntryKind } from '../generated/prisma/client.js';
-import { createAccount } from './accounts.js';
-import { createBudget, createBudgetGroup } from './budgets.js';
-import { createCategory } from './categories.js';
-import { createOrganization } from './organizations.js';
-import type { Viewer } from './viewer.js';
+import { createAccount } from './ledger/accounts.js';
+import { createBudget, createBudgetGroup } from './budgets/budgets.js';
+import { createCategory } from './ledger/categories.js';
+import { createOrganization } from './core/organizations.js';
+import type { Viewer } from './core/viewer.js';
+import { runService } from './core/service.js';
 
 /** The CRM's `category` response, translated into a list of roots with their subcategories. */
 export const CRM_CATEGORY_TREE: Record<EntryKind, Array<{ title: string; sub: string[] }>> = {
@@ -28,15 +29,15 @@ export async function seedDemoOrganization(db: Db): Promise<{ organizationId: st
 
   for (const kind of ['INCOME', 'EXPENSE'] as const) {
     for (const root of CRM_CATEGORY_TREE[kind]) {
-      const parent = await createCategory(db, viewer, { title: root.title, kind });
-      for (const title of root.sub) await createCategory(db, viewer, { title, kind, parentId: parent.id });
+      const parent = await runService(db, viewer, createCategory, { title: root.title, kind });
+      for (const title of root.sub) await runService(db, viewer, createCategory, { title, kind, parentId: parent.id });
     }
   }
 
-  await createAccount(db, viewer, { name: 'Расчётный счёт', bank: 'Модульбанк (ИП)', currency: 'RUB', openingBalance: '250000.00' });
+  await runService(db, viewer, createAccount, { name: 'Расчётный счёт', bank: 'Модульбанк (ИП)', currency: 'RUB', openingBalance: '250000.00' });
 
-  const group = await createBudgetGroup(db, viewer, { name: 'EMEA Marketing' });
-  await createBudget(db, viewer, {
+  const group = await runService(db, viewer, createBudgetGroup, { name: 'EMEA Marketing' });
+  await runService(db, viewer, createBudget, {
     name: 'EMEA Marketing FY25',
     type: 'GLOBAL',
     granularity: 'MONTH',

@@ -3,14 +3,18 @@
  * delivered after commit on the `budgetAlerts` subscription over SSE, to its organization only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBudgetTransaction, deleteBudgetTransaction } from '../../src/services/budget-transactions.js';
+import { createBudgetTransaction, deleteBudgetTransaction } from '../../src/services/budgets/budget-transactions.js';
+import { createAlertPubSub } from '../../src/http/alert-pubsub.js';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
 import { subscribeOverSse } from '../support/sse.js';
 import { budgetFixture, gid, transactionFixture } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
+// The gateway's own pub/sub, so alerts of services run directly (runService) reach its subscribers.
+const alerts = createAlertPubSub();
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  app = await createTestApp({ alerts });
 });
 afterAll(() => app.close());
 
@@ -23,7 +27,7 @@ describe('alerts recorded by chargeBudget', () => {
     const db = app.database.prisma;
     const budget = await budgetFixture(db, viewer, { limit: '100.00', config: ['SPEND_ALERTS'] });
     const transaction = await transactionFixture(db, viewer, { amount: '1000.00' });
-    const charge = (amount: string) => createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount });
+    const charge = (amount: string) => runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount });
 
     await charge('79.99');
     expect(await alertRows(budget.id)).toEqual([]);
@@ -37,10 +41,10 @@ describe('alerts recorded by chargeBudget', () => {
     expect(await alertRows(budget.id)).toHaveLength(2);
 
     // Dropping back below 80 % and climbing again is a new crossing.
-    await deleteBudgetTransaction(db, viewer, { id: crossing.id });
+    await runService(db, viewer, deleteBudgetTransaction, { id: crossing.id });
     expect(await alertRows(budget.id)).toHaveLength(2);
     const all = await db.budgetTransaction.findMany({ where: { budgetId: budget.id } });
-    for (const part of all) await deleteBudgetTransaction(db, viewer, { id: part.id });
+    for (const part of all) await runService(db, viewer, deleteBudgetTransaction, { id: part.id });
     await charge('85.00');
     expect((await alertRows(budget.id)).map((alert) => alert.thresholdPercent)).toEqual([80, 100, 80]);
   });
@@ -51,8 +55,8 @@ describe('alerts recorded by chargeBudget', () => {
     const alerting = await budgetFixture(db, viewer, { limit: '100.00', config: ['SPEND_ALERTS'] });
     const silent = await budgetFixture(db, viewer, { limit: '100.00', config: [] });
     const transaction = await transactionFixture(db, viewer, { amount: '1000.00' });
-    await createBudgetTransaction(db, viewer, { budgetId: alerting.id, transactionId: transaction.id, amount: '150.00' });
-    await createBudgetTransaction(db, viewer, { budgetId: silent.id, transactionId: transaction.id, amount: '150.00' });
+    await runService(db, viewer, createBudgetTransaction, { budgetId: alerting.id, transactionId: transaction.id, amount: '150.00' });
+    await runService(db, viewer, createBudgetTransaction, { budgetId: silent.id, transactionId: transaction.id, amount: '150.00' });
     expect((await alertRows(alerting.id)).map((alert) => alert.thresholdPercent)).toEqual([80, 100]);
     expect(await alertRows(silent.id)).toEqual([]);
   });
@@ -79,7 +83,7 @@ describe('budgetAlerts subscription over SSE', () => {
       { input: { budgetId: gid('Budget', budget.id), transactionId: gid('Transaction', transaction.id), amount: '15.01' } },
     );
     expect(refused.data!.createBudgetTransaction.__typename).toBe('BudgetFrozenError');
-    await createBudgetTransaction(db, app.orgA.viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '15.00' });
+    await runService(db, app.orgA.viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '15.00' }, alerts);
 
     const events = await mine.waitFor(2);
     expect(events).toEqual([
@@ -100,8 +104,8 @@ describe('budgetAlerts subscription over SSE', () => {
     const other = await budgetFixture(db, viewer, { name: 'Other', limit: '10.00', config: ['SPEND_ALERTS'] });
     const stream = await subscribe(app.orgA, `subscription { budgetAlerts(budgetId: "${gid('Budget', watched.id)}") { thresholdPercent budget { name } } }`);
     const transaction = await transactionFixture(db, viewer, { amount: '100.00' });
-    await createBudgetTransaction(db, viewer, { budgetId: other.id, transactionId: transaction.id, amount: '9.00' });
-    await createBudgetTransaction(db, viewer, { budgetId: watched.id, transactionId: transaction.id, amount: '8.00' });
+    await runService(db, viewer, createBudgetTransaction, { budgetId: other.id, transactionId: transaction.id, amount: '9.00' }, alerts);
+    await runService(db, viewer, createBudgetTransaction, { budgetId: watched.id, transactionId: transaction.id, amount: '8.00' }, alerts);
     expect(await stream.waitFor(1)).toEqual([{ data: { budgetAlerts: { thresholdPercent: 80, budget: { name: 'Watched' } } } }]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(stream.events).toHaveLength(1);

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { budgetSpentMinor } from '../../src/services/budget-spend.js';
-import { createBudgetTransaction, updateBudgetTransaction } from '../../src/services/budget-transactions.js';
-import { importTransactions } from '../../src/services/transaction-import.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { budgetSpentMinor } from '../../src/services/budgets/spend.js';
+import { createBudgetTransaction, updateBudgetTransaction } from '../../src/services/budgets/budget-transactions.js';
+import { importTransactions } from '../../src/services/budgets/external-transaction-import.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
 import { budgetFixture, transactionFixture } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => {
   let app: TestApp;
@@ -33,7 +34,7 @@ describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => 
     // Each on its own transaction, so only the budget lock serialises them.
     const transactions = await Promise.all(Array.from({ length: 40 }, () => transactionFixture(db, viewer, { amount: '75.00' })));
     const results = await Promise.allSettled(
-      transactions.map((transaction) => createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '75.00' })),
+      transactions.map((transaction) => runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '75.00' })),
     );
     const codes = outcomes(results);
     expect(codes.filter((code) => code === 'ok')).toHaveLength(13); // 13 × 75 = 975; a 14th would be 1050
@@ -48,9 +49,9 @@ describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => 
     const parts = [];
     for (let i = 0; i < 10; i++) {
       const transaction = await transactionFixture(db, viewer, { amount: '100.00' });
-      parts.push(await createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '5.00' }));
+      parts.push(await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '5.00' }));
     }
-    const results = await Promise.allSettled(parts.map((part) => updateBudgetTransaction(db, viewer, { id: part.id, amount: '15.00' })));
+    const results = await Promise.allSettled(parts.map((part) => runService(db, viewer, updateBudgetTransaction, { id: part.id, amount: '15.00' })));
     expect(outcomes(results).filter((code) => code === 'ok')).toHaveLength(5); // 50 + 5 × 10 = 100
     expect(await budgetSpentMinor(db, budget)).toBe(10000n);
   });
@@ -59,7 +60,7 @@ describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => 
     const transaction = await transactionFixture(db, viewer, { amount: '1000.00' });
     const budgets = await Promise.all(Array.from({ length: 30 }, (_, i) => budgetFixture(db, viewer, { name: `Split ${i}`, limit: '100000.00' })));
     const results = await Promise.allSettled(
-      budgets.map((budget) => createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '70.00' })),
+      budgets.map((budget) => runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '70.00' })),
     );
     const codes = outcomes(results);
     expect(codes.filter((code) => code === 'ok')).toHaveLength(14); // 14 × 70 = 980
@@ -76,7 +77,7 @@ describe.skipIf(!usingPostgres)('budgets under concurrency (PostgreSQL)', () => 
       currency: 'EUR',
       direction: 'DEBIT',
     }));
-    const reports = await Promise.all(Array.from({ length: 5 }, () => importTransactions(db, viewer, { rows })));
+    const reports = await Promise.all(Array.from({ length: 5 }, () => runService(db, viewer, importTransactions, { rows })));
     expect(reports.reduce((sum, report) => sum + report.created, 0)).toBe(20);
     expect(reports.every((report) => report.created + report.existing === 20)).toBe(true);
     expect(await db.transaction.count({ where: { organizationId: viewer.organizationId, externalId: { startsWith: 'race-' } } })).toBe(20);

@@ -5,14 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createContractor, createInvoice, createProject } from '../../src/services/allocation-targets.js';
-import { createBudgetContractor, createBudgetEmployee, createBudgetInvoice, createBudgetProject } from '../../src/services/budget-allocations.js';
-import { budgetSpentMinor } from '../../src/services/budget-spend.js';
-import { createBudgetTransaction } from '../../src/services/budget-transactions.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createContractor, createInvoice, createProject } from '../../src/services/budgets/allocation-targets.js';
+import { createBudgetContractor, createBudgetEmployee, createBudgetInvoice, createBudgetProject } from '../../src/services/budgets/allocations.js';
+import { budgetSpentMinor } from '../../src/services/budgets/spend.js';
+import { createBudgetTransaction } from '../../src/services/budgets/budget-transactions.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
 import { createTestApp, RAISED_COST_LIMIT, type TestApp } from '../support/app.js';
 import { budgetFixture, day, employeeFixture, gid, groupFixture, transactionFixture } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 let db: Db;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   app = await createTestApp(RAISED_COST_LIMIT);
   db = app.database.prisma;
   viewer = app.orgA.viewer;
-  accountId = (await createAccount(db, viewer, { name: 'Main', currency: 'EUR', openingBalance: '100000.00' })).id;
+  accountId = (await runService(db, viewer, createAccount, { name: 'Main', currency: 'EUR', openingBalance: '100000.00' })).id;
 });
 afterAll(() => app.close());
 
@@ -56,7 +57,7 @@ describe('spend', () => {
       data: { organizationId: viewer.organizationId, kind: 'EXPENSE', title: 'Unposted', accountId, amountMinor: 77700n, periodYear: 2024, periodMonth: 3, budgetId: budget.id },
     });
     const transaction = await transactionFixture(db, viewer, { amount: '300.00', date: day('2024-05-20') }); // Q2
-    await createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '300.00' });
+    await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '300.00' });
 
     const read = await app.gql(
       `query($id: ID!) { node(id: $id) { ... on Budget { spent remaining utilization status spendByPeriod { periodStart start end spent } } } }`,
@@ -108,7 +109,7 @@ describe('filters', () => {
   });
 
   it('transactions by type (income / project transactions) and unassigned', async () => {
-    const project = await createProject(db, viewer, { name: 'Website' });
+    const project = await runService(db, viewer, createProject, { name: 'Website' });
     await transactionFixture(db, viewer, { externalId: 'inc-1', type: 'INCOME', direction: 'CREDIT', date: day('2022-01-05') });
     await transactionFixture(db, viewer, { externalId: 'prj-1', type: 'PROJECT', projectId: project.id, date: day('2022-01-06') });
     const list = async (filter: Record<string, unknown>) =>
@@ -143,9 +144,9 @@ describe('SQL statements for a page of budgets', () => {
   async function seedBudgets(count: number) {
     const group = await groupFixture(db, viewer, `Group ${count}`);
     const employee = await employeeFixture(db, viewer, `Employee ${count}`);
-    const contractor = await createContractor(db, viewer, { name: `Contractor ${count}` });
-    const project = await createProject(db, viewer, { name: `Project ${count}` });
-    const invoice = await createInvoice(db, viewer, { number: `INV-${count}`, amount: '10.00', currency: 'EUR' });
+    const contractor = await runService(db, viewer, createContractor, { name: `Contractor ${count}` });
+    const project = await runService(db, viewer, createProject, { name: `Project ${count}` });
+    const invoice = await runService(db, viewer, createInvoice, { number: `INV-${count}`, amount: '10.00', currency: 'EUR' });
     const transaction = await transactionFixture(db, viewer, { amount: '100000.00', date: day('2030-05-05') });
     for (let i = 0; i < count; i++) {
       const budget = await budgetFixture(db, viewer, {
@@ -156,11 +157,11 @@ describe('SQL statements for a page of budgets', () => {
         limit: '100.00',
         config: ['SPEND_ALERTS'],
       });
-      await createBudgetEmployee(db, viewer, { budgetId: budget.id, employeeId: employee.id, limit: '10.00' });
-      await createBudgetContractor(db, viewer, { budgetId: budget.id, contractorId: contractor.id });
-      await createBudgetProject(db, viewer, { budgetId: budget.id, projectId: project.id });
-      await createBudgetInvoice(db, viewer, { budgetId: budget.id, invoiceId: invoice.id });
-      await createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '85.00' });
+      await runService(db, viewer, createBudgetEmployee, { budgetId: budget.id, employeeId: employee.id, limit: '10.00' });
+      await runService(db, viewer, createBudgetContractor, { budgetId: budget.id, contractorId: contractor.id });
+      await runService(db, viewer, createBudgetProject, { budgetId: budget.id, projectId: project.id });
+      await runService(db, viewer, createBudgetInvoice, { budgetId: budget.id, invoiceId: invoice.id });
+      await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '85.00' });
       await postedExpense(budget.id, 100n, '2030-02-01');
     }
   }

@@ -4,10 +4,11 @@
  */
 import type { Db } from '../../src/db/open.js';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
-import { createEmployee } from '../../src/services/allocation-targets.js';
-import { createBudget, createBudgetGroup, type CreateBudgetInput } from '../../src/services/budgets.js';
-import { createTransaction, type TransactionFields } from '../../src/services/transactions.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { createEmployee } from '../../src/services/budgets/allocation-targets.js';
+import { createBudget, createBudgetGroup, type CreateBudgetInput } from '../../src/services/budgets/budgets.js';
+import { createTransaction, type TransactionFields } from '../../src/services/budgets/external-transactions.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
+import { runService } from '../../src/services/core/service.js';
 
 export const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
@@ -15,7 +16,7 @@ let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
 
 export function budgetFixture(db: Db, viewer: Viewer, overrides: Partial<CreateBudgetInput> = {}) {
-  return createBudget(db, viewer, {
+  return runService(db, viewer, createBudget, {
     name: 'Marketing FY24',
     type: 'GLOBAL',
     granularity: 'MONTH',
@@ -29,7 +30,7 @@ export function budgetFixture(db: Db, viewer: Viewer, overrides: Partial<CreateB
 }
 
 export function transactionFixture(db: Db, viewer: Viewer, overrides: Partial<TransactionFields> & { projectId?: string | null } = {}) {
-  return createTransaction(db, viewer, {
+  return runService(db, viewer, createTransaction, {
     externalId: unique('txn'),
     date: day('2024-03-15'),
     amount: '500.00',
@@ -40,7 +41,7 @@ export function transactionFixture(db: Db, viewer: Viewer, overrides: Partial<Tr
   });
 }
 
-export const employeeFixture = (db: Db, viewer: Viewer, name = 'Ada Lovelace') => createEmployee(db, viewer, { name });
-export const groupFixture = (db: Db, viewer: Viewer, name = 'EMEA Marketing') => createBudgetGroup(db, viewer, { name });
+export const employeeFixture = (db: Db, viewer: Viewer, name = 'Ada Lovelace') => runService(db, viewer, createEmployee, { name });
+export const groupFixture = (db: Db, viewer: Viewer, name = 'EMEA Marketing') => runService(db, viewer, createBudgetGroup, { name });
 
 export const gid = encodeGlobalId;

@@ -1,7 +1,7 @@
 /** Authentication through `yoga.fetch`: no key, a wrong key or a revoked key is HTTP 401 UNAUTHENTICATED. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAllotYoga } from '../../src/http/yoga.js';
-import { createApiKey, revokeApiKey } from '../../src/services/organizations.js';
+import { createApiKey, revokeApiKey } from '../../src/services/core/organizations.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 let app: TestApp;

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoryTree } from '../../src/domain/category-tree.js';
-import { createCategory, updateCategory } from '../../src/services/categories.js';
+import { createCategory, updateCategory } from '../../src/services/ledger/categories.js';
 import { usingPostgres } from '../support/database.js';
 import { openServiceFixture, type ServiceFixture } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 describe.skipIf(!usingPostgres)('concurrent category moves', () => {
   let f: ServiceFixture;
@@ -18,11 +19,11 @@ describe.skipIf(!usingPostgres)('concurrent category moves', () => {
 
   it('never form a cycle: of "A below B" and "B below A" at once, exactly one succeeds', async () => {
     for (let round = 0; round < 10; round++) {
-      const a = await createCategory(f.db, f.viewer, { title: `A${round}`, kind: 'EXPENSE' });
-      const b = await createCategory(f.db, f.viewer, { title: `B${round}`, kind: 'EXPENSE' });
+      const a = await runService(f.db, f.viewer, createCategory, { title: `A${round}`, kind: 'EXPENSE' });
+      const b = await runService(f.db, f.viewer, createCategory, { title: `B${round}`, kind: 'EXPENSE' });
       const results = await Promise.allSettled([
-        updateCategory(f.db, f.viewer, { id: a.id, parentId: b.id }),
-        updateCategory(f.db, f.viewer, { id: b.id, parentId: a.id }),
+        runService(f.db, f.viewer, updateCategory, { id: a.id, parentId: b.id }),
+        runService(f.db, f.viewer, updateCategory, { id: b.id, parentId: a.id }),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -1,9 +1,10 @@
 /** One changelog event per change: who, what, from → to, in the order the changes happened. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAccount, createAccount, updateAccount } from '../../src/services/accounts.js';
-import { createCategory, deleteCategory, updateCategory } from '../../src/services/categories.js';
-import { diffFields } from '../../src/services/changelog.js';
+import { closeAccount, createAccount, updateAccount } from '../../src/services/ledger/accounts.js';
+import { createCategory, deleteCategory, updateCategory } from '../../src/services/ledger/categories.js';
+import { diffFields } from '../../src/services/core/changelog.js';
 import { openServiceFixture, type ServiceFixture } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 let f: ServiceFixture;
 beforeAll(async () => {
@@ -29,10 +30,10 @@ describe('diffFields', () => {
 
 describe('the changelog', () => {
   it('records an account’s life, one event per change, attributed to the acting user', async () => {
-    const account = await createAccount(f.db, f.viewer, { name: 'Life', bank: 'First', currency: 'EUR' });
-    await updateAccount(f.db, f.viewer, { id: account.id, name: 'Life 2' });
-    await updateAccount(f.db, f.viewer, { id: account.id, name: 'Life 3', bank: 'Second' });
-    await closeAccount(f.db, f.viewer, { id: account.id });
+    const account = await runService(f.db, f.viewer, createAccount, { name: 'Life', bank: 'First', currency: 'EUR' });
+    await runService(f.db, f.viewer, updateAccount, { id: account.id, name: 'Life 2' });
+    await runService(f.db, f.viewer, updateAccount, { id: account.id, name: 'Life 3', bank: 'Second' });
+    await runService(f.db, f.viewer, closeAccount, { id: account.id });
     const events = await history(account.id);
     expect(events.map(({ action, changes }) => ({ action, changes }))).toEqual([
       { action: 'NEW', changes: {} },
@@ -46,12 +47,12 @@ describe('the changelog', () => {
   });
 
   it('records a category’s rename, moves and deletion, and keeps them after the category is gone', async () => {
-    const parent = await createCategory(f.db, f.viewer, { title: 'Parent', kind: 'INCOME' });
-    const category = await createCategory(f.db, f.viewer, { title: 'Old', kind: 'INCOME' });
-    await updateCategory(f.db, f.viewer, { id: category.id, title: 'New' });
-    await updateCategory(f.db, f.viewer, { id: category.id, parentId: parent.id });
-    await updateCategory(f.db, f.viewer, { id: category.id, title: 'Newest', parentId: null });
-    await deleteCategory(f.db, f.viewer, { id: category.id });
+    const parent = await runService(f.db, f.viewer, createCategory, { title: 'Parent', kind: 'INCOME' });
+    const category = await runService(f.db, f.viewer, createCategory, { title: 'Old', kind: 'INCOME' });
+    await runService(f.db, f.viewer, updateCategory, { id: category.id, title: 'New' });
+    await runService(f.db, f.viewer, updateCategory, { id: category.id, parentId: parent.id });
+    await runService(f.db, f.viewer, updateCategory, { id: category.id, title: 'Newest', parentId: null });
+    await runService(f.db, f.viewer, deleteCategory, { id: category.id });
     expect((await history(category.id)).map(({ action, changes }) => ({ action, changes }))).toEqual([
       { action: 'NEW', changes: {} },
       { action: 'UPDATED', changes: { title: { from: 'Old', to: 'New' } } },
@@ -62,8 +63,8 @@ describe('the changelog', () => {
   });
 
   it('writes nothing for a change that changes nothing', async () => {
-    const category = await createCategory(f.db, f.viewer, { title: 'Still', kind: 'EXPENSE' });
-    await updateCategory(f.db, f.viewer, { id: category.id, title: 'Still', parentId: null });
+    const category = await runService(f.db, f.viewer, createCategory, { title: 'Still', kind: 'EXPENSE' });
+    await runService(f.db, f.viewer, updateCategory, { id: category.id, title: 'Still', parentId: null });
     expect(await history(category.id)).toHaveLength(1);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { createOrganization } from '../../src/services/organizations.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
 import type { TestApp } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 

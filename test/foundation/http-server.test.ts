@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/http/server.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 const MAX_BODY = 100 * 1024;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
 
 let app: TestApp;
 beforeAll(async () => {

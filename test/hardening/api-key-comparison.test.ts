@@ -18,7 +18,7 @@ vi.mock('node:crypto', async (importOriginal) => {
   };
 });
 
-const { authenticateApiKey, createOrganization } = await import('../../src/services/organizations.js');
+const { authenticateApiKey, createOrganization } = await import('../../src/services/core/organizations.js');
 const { openTestDatabase } = await import('../support/database.js');
 
 describe('API key comparison', () => {

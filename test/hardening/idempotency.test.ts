@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeIdOf, encodeGlobalId } from '../../src/graphql/global-id.js';
-import { purgeIdempotencyRecords, requestHash, withIdempotency } from '../../src/services/idempotency.js';
-import { createAccount } from '../../src/services/accounts.js';
+import { purgeIdempotencyRecords, requestHash, withIdempotency } from '../../src/services/core/idempotency.js';
+import { runUnitOfWork, type UnitOfWork } from '../../src/services/core/unit-of-work.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
 import { InsufficientFundsError } from '../../src/domain/errors.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { runService } from '../../src/services/core/service.js';
 
 const CREATE_ACCOUNT = `mutation($input: CreateAccountInput!) {
   createAccount(input: $input) {
@@ -131,35 +133,37 @@ describe('idempotency keys (createCategory)', () => {
   });
 });
 
-describe('withIdempotency (the mechanism later mutations adopt)', () => {
-  const ctx = () => ({ db: app.database.prisma, viewer: app.orgA.viewer });
+describe('withIdempotency (the mechanism the mutation pipeline applies)', () => {
+  /** One request's unit of work, as the pipeline opens it. */
+  const once = (key: string, work: (uow: UnitOfWork) => Promise<{ never: boolean } | { ok: number }>) =>
+    runUnitOfWork({ db: app.database.prisma, viewer: app.orgA.viewer }, (uow) => withIdempotency(uow, 'test', { idempotencyKey: key }, work));
 
   it('rolls back the writes of a refused run to a savepoint and stores only the refusal', async () => {
     const before = await accountCount(app.orgA.organizationId);
-    const run = async (db: typeof app.database.prisma) => {
-      await createAccount(db, app.orgA.viewer, { name: 'Written then refused', currency: 'EUR' });
+    const outcome = await once('savepoint', async (uow) => {
+      await createAccount(uow, { name: 'Written then refused', currency: 'EUR' });
       throw new InsufficientFundsError('not enough', '0.00', '1.00');
-    };
-    await expect(withIdempotency(ctx(), 'test', { idempotencyKey: 'savepoint' }, run)).rejects.toBeInstanceOf(InsufficientFundsError);
+    });
+    expect('error' in outcome && outcome.error).toBeInstanceOf(InsufficientFundsError);
     expect(await accountCount(app.orgA.organizationId)).toBe(before);
     // The replay answers the same typed error (with its fields) without running again.
     let ran = false;
-    const replayed = await withIdempotency(ctx(), 'test', { idempotencyKey: 'savepoint' }, async () => {
+    const replayed = await once('savepoint', async () => {
       ran = true;
       return { never: true };
-    }).catch((error: unknown) => error);
+    });
     expect(ran).toBe(false);
-    expect(replayed).toBeInstanceOf(InsufficientFundsError);
-    expect(replayed).toMatchObject({ code: 'INSUFFICIENT_FUNDS', available: '0.00', required: '1.00', message: 'not enough' });
+    expect('error' in replayed && replayed.error).toBeInstanceOf(InsufficientFundsError);
+    expect('error' in replayed && replayed.error).toMatchObject({ code: 'INSUFFICIENT_FUNDS', available: '0.00', required: '1.00', message: 'not enough' });
   });
 
   it('an unexpected failure stores nothing, so a retry runs again', async () => {
     await expect(
-      withIdempotency(ctx(), 'test', { idempotencyKey: 'crash' }, async () => {
+      once('crash', async () => {
         throw new Error('database went away');
       }),
     ).rejects.toThrow('database went away');
-    expect(await withIdempotency(ctx(), 'test', { idempotencyKey: 'crash' }, async () => ({ ok: 1 }))).toEqual({ ok: 1 });
+    expect(await once('crash', async () => ({ ok: 1 }))).toEqual({ ok: { ok: 1 } });
   });
 
   it('hashes inputs independently of key order and ignores the key itself', () => {

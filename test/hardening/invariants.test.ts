@@ -5,14 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/open.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createBudgetTransaction } from '../../src/services/budget-transactions.js';
-import { createBudget } from '../../src/services/budgets.js';
-import { createEntry } from '../../src/services/entries.js';
-import { createTransaction } from '../../src/services/transactions.js';
-import { cancelTransfer, transferFunds } from '../../src/services/transfers.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createBudgetTransaction } from '../../src/services/budgets/budget-transactions.js';
+import { createBudget } from '../../src/services/budgets/budgets.js';
+import { createEntry } from '../../src/services/ledger/entries.js';
+import { createTransaction } from '../../src/services/budgets/external-transactions.js';
+import { cancelTransfer, transferFunds } from '../../src/services/ledger/transfers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { findInvariantViolations } from '../support/invariants.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 const ids: Record<string, string> = {};
@@ -21,9 +22,9 @@ beforeAll(async () => {
   app = await createTestApp();
   const db = app.database.prisma;
   const { viewer } = app.orgA;
-  const a = await createAccount(db, viewer, { name: 'A', currency: 'EUR', openingBalance: '100.00' });
-  const b = await createAccount(db, viewer, { name: 'B', currency: 'EUR' });
-  const budget = await createBudget(db, viewer, {
+  const a = await runService(db, viewer, createAccount, { name: 'A', currency: 'EUR', openingBalance: '100.00' });
+  const b = await runService(db, viewer, createAccount, { name: 'B', currency: 'EUR' });
+  const budget = await runService(db, viewer, createBudget, {
     name: 'Frozen',
     type: 'GLOBAL',
     granularity: 'MONTH',
@@ -33,13 +34,13 @@ beforeAll(async () => {
     limit: '50.00',
     currency: 'EUR',
   });
-  const expense = await createEntry(db, viewer, { kind: 'EXPENSE', title: 'Paper', amount: '10.00', accountId: a.id, budgetId: budget.id, plannedDate: new Date('2024-02-01'), post: true });
-  await createEntry(db, viewer, { kind: 'INCOME', title: 'Fee', amount: '5.00', accountId: b.id, post: true });
-  const moved = await transferFunds(db, viewer, { fromAccountId: a.id, toAccountId: b.id, amount: '20.00', title: 'Move', post: true });
-  const cancelled = await transferFunds(db, viewer, { fromAccountId: a.id, toAccountId: b.id, amount: '7.00', title: 'Undo', post: true });
-  await cancelTransfer(db, viewer, { id: cancelled.id });
-  const transaction = await createTransaction(db, viewer, { externalId: 'erp-1', date: new Date('2024-03-01'), amount: '30.00', currency: 'EUR', direction: 'DEBIT' });
-  await createBudgetTransaction(db, viewer, { budgetId: budget.id, transactionId: transaction.id, amount: '30.00' });
+  const expense = await runService(db, viewer, createEntry, { kind: 'EXPENSE', title: 'Paper', amount: '10.00', accountId: a.id, budgetId: budget.id, plannedDate: new Date('2024-02-01'), post: true });
+  await runService(db, viewer, createEntry, { kind: 'INCOME', title: 'Fee', amount: '5.00', accountId: b.id, post: true });
+  const moved = await runService(db, viewer, transferFunds, { fromAccountId: a.id, toAccountId: b.id, amount: '20.00', title: 'Move', post: true });
+  const cancelled = await runService(db, viewer, transferFunds, { fromAccountId: a.id, toAccountId: b.id, amount: '7.00', title: 'Undo', post: true });
+  await runService(db, viewer, cancelTransfer, { id: cancelled.id });
+  const transaction = await runService(db, viewer, createTransaction, { externalId: 'erp-1', date: new Date('2024-03-01'), amount: '30.00', currency: 'EUR', direction: 'DEBIT' });
+  await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '30.00' });
   Object.assign(ids, { a: a.id, budget: budget.id, expense: expense.entry.id, moved: moved.id, transaction: transaction.id });
 });
 afterAll(() => app.close());
@@ -81,8 +82,8 @@ describe('data invariants', () => {
   });
 
   it('an AUTO_FREEZE budget left over its limit by an edit of the budget itself is not a violation', async () => {
-    const { updateBudget } = await import('../../src/services/budgets.js');
-    await updateBudget(app.database.prisma, app.orgA.viewer, { id: ids.budget!, limit: '1.00' });
+    const { updateBudget } = await import('../../src/services/budgets/budgets.js');
+    await runService(app.database.prisma, app.orgA.viewer, updateBudget, { id: ids.budget!, limit: '1.00' });
     expect(await findInvariantViolations(app.database.prisma)).toEqual([]);
   });
 });

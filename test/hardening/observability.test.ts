@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/open.js';
 import { createLogger, createTelemetry, loadTracer, scrubSecrets } from '../../src/http/observability.js';
 import { createHttpServer } from '../../src/http/server.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { openTestDatabase, usingPostgres } from '../support/database.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/services/organizations.js';
+import { createApiKey } from '../../src/services/core/organizations.js';
 import { CostRateLimiter } from '../../src/http/rate-limit.js';
 import { countResolvedObjects } from '../../src/http/query-cost.js';
 import { DEFAULT_LIMITS } from '../../src/config.js';

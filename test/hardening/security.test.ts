@@ -11,7 +11,7 @@ import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isNonNull
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
 import { schema } from '../../src/graphql/schema.js';
-import { revokeApiKey } from '../../src/services/organizations.js';
+import { revokeApiKey } from '../../src/services/core/organizations.js';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
 import { seedEveryNodeType, type NodeFixtures } from '../support/every-node.js';
 
@@ -168,7 +168,7 @@ describe('cross-tenant writes through every mutation that takes an id', () => {
 
 describe('API keys', () => {
   it('a revoked key is refused on its very next request', async () => {
-    const { apiKey, key } = await (await import('../../src/services/organizations.js')).createApiKey(app.database.prisma, app.orgA.organizationId, 'to revoke');
+    const { apiKey, key } = await (await import('../../src/services/core/organizations.js')).createApiKey(app.database.prisma, app.orgA.organizationId, 'to revoke');
     const tenant = { ...app.orgA, apiKey };
     expect((await app.gql('{ viewer { name } }', {}, tenant)).data?.viewer.name).toBe('Org A');
     await revokeApiKey(app.database.prisma, key.id);

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createBudget } from '../../src/services/budgets.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createBudget } from '../../src/services/budgets/budgets.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { subscribeOverSse } from '../support/sse.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -25,8 +26,8 @@ describe('ledger postings against a budget', () => {
   it('publishes the 80 % alert when postExpense crosses it, and nothing for a frozen refusal', async () => {
     const { viewer } = app.orgA;
     const db = app.database.prisma;
-    const account = await createAccount(db, viewer, { name: 'Operating', currency: 'EUR', openingBalance: '1000.00' });
-    const budget = await createBudget(db, viewer, {
+    const account = await runService(db, viewer, createAccount, { name: 'Operating', currency: 'EUR', openingBalance: '1000.00' });
+    const budget = await runService(db, viewer, createBudget, {
       name: 'Events',
       type: 'GLOBAL',
       granularity: 'MONTH',

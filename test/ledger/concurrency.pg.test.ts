@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createEntry } from '../../src/services/entries.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createEntry } from '../../src/services/ledger/entries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
 import { expectBalanceInvariant } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 describe.skipIf(!usingPostgres)('ledger concurrency on PostgreSQL', () => {
   let app: TestApp;
@@ -21,10 +22,10 @@ describe.skipIf(!usingPostgres)('ledger concurrency on PostgreSQL', () => {
   it('50 concurrent postExpense calls against funds for exactly 10: exactly 10 succeed, never overdrawn', async () => {
     const db = app.database.prisma;
     const viewer = app.orgA.viewer;
-    const account = await createAccount(db, viewer, { name: 'Funds for ten', currency: 'RUB', openingBalance: '100.00' });
+    const account = await runService(db, viewer, createAccount, { name: 'Funds for ten', currency: 'RUB', openingBalance: '100.00' });
     const ids: string[] = [];
     for (let n = 0; n < 50; n += 1) {
-      ids.push((await createEntry(db, viewer, { kind: 'EXPENSE', title: `E${n}`, amount: '10.00', accountId: account.id })).entry.id);
+      ids.push((await runService(db, viewer, createEntry, { kind: 'EXPENSE', title: `E${n}`, amount: '10.00', accountId: account.id })).entry.id);
     }
     const results = await Promise.all(
       ids.map((id) =>
@@ -43,8 +44,8 @@ describe.skipIf(!usingPostgres)('ledger concurrency on PostgreSQL', () => {
   it('concurrent transfers in both directions between two accounts never deadlock-fail or overdraw', async () => {
     const db = app.database.prisma;
     const viewer = app.orgA.viewer;
-    const a = await createAccount(db, viewer, { name: 'A', currency: 'EUR', openingBalance: '100.00' });
-    const b = await createAccount(db, viewer, { name: 'B', currency: 'EUR', openingBalance: '100.00' });
+    const a = await runService(db, viewer, createAccount, { name: 'A', currency: 'EUR', openingBalance: '100.00' });
+    const b = await runService(db, viewer, createAccount, { name: 'B', currency: 'EUR', openingBalance: '100.00' });
     const transfer = (from: string, to: string) =>
       app.gql(
         `mutation($input: TransferFundsInput!) { transferFunds(input: $input) { __typename ... on Error { code } } }`,
@@ -66,10 +67,10 @@ describe.skipIf(!usingPostgres)('ledger concurrency on PostgreSQL', () => {
   it('concurrent post, unpost and edits of posted records keep the invariant', async () => {
     const db = app.database.prisma;
     const viewer = app.orgA.viewer;
-    const account = await createAccount(db, viewer, { name: 'Busy', currency: 'RUB', openingBalance: '50.00' });
+    const account = await runService(db, viewer, createAccount, { name: 'Busy', currency: 'RUB', openingBalance: '50.00' });
     const entries = [];
     for (let n = 0; n < 20; n += 1) {
-      entries.push((await createEntry(db, viewer, { kind: 'EXPENSE', title: `E${n}`, amount: '5.00', accountId: account.id, post: n < 5 })).entry);
+      entries.push((await runService(db, viewer, createEntry, { kind: 'EXPENSE', title: `E${n}`, amount: '5.00', accountId: account.id, post: n < 5 })).entry);
     }
     const operations = entries.flatMap((entry, n) => [
       app.gql(`mutation($id: ID!) { postExpense(input: { id: $id }) { __typename } }`, { id: gid('Expense', entry.id) }),

@@ -7,11 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createBudget } from '../../src/services/budgets.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createBudget } from '../../src/services/budgets/budgets.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
 import { findInvariantViolations } from '../support/invariants.js';
+import { runService } from '../../src/services/core/service.js';
 
 describe.skipIf(!usingPostgres)('concurrent createExpense with post on PostgreSQL', () => {
   let app: TestApp;
@@ -23,8 +24,8 @@ describe.skipIf(!usingPostgres)('concurrent createExpense with post on PostgreSQ
   it('20 parallel creates posting to one account and one AUTO_FREEZE budget: no deadlock, the limit holds', async () => {
     const db = app.database.prisma;
     const viewer = app.orgA.viewer;
-    const account = await createAccount(db, viewer, { name: 'Shared', currency: 'EUR', openingBalance: '1000.00' });
-    const budget = await createBudget(db, viewer, {
+    const account = await runService(db, viewer, createAccount, { name: 'Shared', currency: 'EUR', openingBalance: '1000.00' });
+    const budget = await runService(db, viewer, createBudget, {
       name: 'Shared budget',
       type: 'GLOBAL',
       granularity: 'MONTH',

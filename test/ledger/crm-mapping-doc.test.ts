@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema.js';
+import { runService } from '../../src/services/core/service.js';
 
 const doc = readFileSync('docs/crm-mapping.md', 'utf8');
 const examples = [...doc.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]!);
@@ -26,7 +27,7 @@ describe('docs/crm-mapping.md examples run', () => {
   it('each documented operation succeeds against a live gateway with real ids', async () => {
     const { createTestApp } = await import('../support/app.js');
     const { encodeGlobalId: gid } = await import('../../src/graphql/global-id.js');
-    const { createEntry } = await import('../../src/services/entries.js');
+    const { createEntry } = await import('../../src/services/ledger/entries.js');
     const { ledgerScenario } = await import('./fixtures.js');
     const app = await createTestApp();
     try {
@@ -40,7 +41,7 @@ describe('docs/crm-mapping.md examples run', () => {
         return res.data!;
       };
       const newEntry = async (kind: 'EXPENSE' | 'INCOME', post = false) =>
-        (await createEntry(db, app.orgA.viewer, { kind, title: 'doc', amount: '10', accountId: s.cash.id, post })).entry.id;
+        (await runService(db, app.orgA.viewer, createEntry, { kind, title: 'doc', amount: '10', accountId: s.cash.id, post })).entry.id;
 
       await run('Categories');
       await run('Fields');

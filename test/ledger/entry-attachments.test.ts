@@ -7,13 +7,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
-import { createAttachment, uploadAttachment } from '../../src/services/attachments.js';
-import { createEntry, deleteEntry } from '../../src/services/entries.js';
-import { postEntry } from '../../src/services/posting.js';
+import { createAttachment, uploadAttachment } from '../../src/services/attachments/attachments.js';
+import { createEntry, deleteEntry } from '../../src/services/ledger/entries.js';
+import { postEntry } from '../../src/services/ledger/posting.js';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
 import { usingPostgres } from '../support/database.js';
 import { transactionFixture } from '../budgets/fixtures.js';
 import { ledgerScenario, type LedgerScenario } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 let s: LedgerScenario;
@@ -54,11 +55,11 @@ async function upload(owner: Record<string, string>, bytes: Uint8Array, fileName
 }
 
 async function newExpense(title = 'Заправка принтера', post = false) {
-  return (await createEntry(app.database.prisma, app.orgA.viewer, { kind: 'EXPENSE', title, amount: '10.00', accountId: s.cash.id, post })).entry;
+  return (await runService(app.database.prisma, app.orgA.viewer, createEntry, { kind: 'EXPENSE', title, amount: '10.00', accountId: s.cash.id, post })).entry;
 }
 
 async function newIncome(title = 'Оплата по счёту') {
-  return (await createEntry(app.database.prisma, app.orgA.viewer, { kind: 'INCOME', title, amount: '10.00', accountId: s.cash.id })).entry;
+  return (await runService(app.database.prisma, app.orgA.viewer, createEntry, { kind: 'INCOME', title, amount: '10.00', accountId: s.cash.id })).entry;
 }
 
 const storedFiles = (): string[] => {
@@ -165,8 +166,8 @@ describe('exactly one owner', () => {
     const transaction = await transactionFixture(app.database.prisma, app.orgA.viewer);
     const before = await snapshot();
     const file = { fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 1 };
-    await expect(createAttachment(app.database.prisma, app.orgA.viewer, file)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(createAttachment(app.database.prisma, app.orgA.viewer, { ...file, transactionId: transaction.id, entryId: expense.id })).rejects.toMatchObject({
+    await expect(runService(app.database.prisma, app.orgA.viewer, createAttachment, file)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(runService(app.database.prisma, app.orgA.viewer, createAttachment, { ...file, transactionId: transaction.id, entryId: expense.id })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     expect(await snapshot()).toEqual(before);
@@ -282,13 +283,13 @@ describe('finding attachments by owner', () => {
     const tenant = app.orgB;
     const db = app.database.prisma;
     const b = await ledgerScenario(db, tenant.viewer);
-    const expense = (await createEntry(db, tenant.viewer, { kind: 'EXPENSE', title: 'E', amount: '1.00', accountId: b.cash.id })).entry;
-    const income = (await createEntry(db, tenant.viewer, { kind: 'INCOME', title: 'I', amount: '1.00', accountId: b.cash.id })).entry;
+    const expense = (await runService(db, tenant.viewer, createEntry, { kind: 'EXPENSE', title: 'E', amount: '1.00', accountId: b.cash.id })).entry;
+    const income = (await runService(db, tenant.viewer, createEntry, { kind: 'INCOME', title: 'I', amount: '1.00', accountId: b.cash.id })).entry;
     const transaction = await transactionFixture(db, tenant.viewer);
     const meta = { contentType: 'application/pdf', sizeBytes: 1 };
-    await createAttachment(db, tenant.viewer, { ...meta, entryId: expense.id, fileName: 'expense.pdf' });
-    await createAttachment(db, tenant.viewer, { ...meta, entryId: income.id, fileName: 'income.pdf' });
-    await createAttachment(db, tenant.viewer, { ...meta, transactionId: transaction.id, fileName: 'transaction.pdf' });
+    await runService(db, tenant.viewer, createAttachment, { ...meta, entryId: expense.id, fileName: 'expense.pdf' });
+    await runService(db, tenant.viewer, createAttachment, { ...meta, entryId: income.id, fileName: 'income.pdf' });
+    await runService(db, tenant.viewer, createAttachment, { ...meta, transactionId: transaction.id, fileName: 'transaction.pdf' });
     const names = async (filter: Record<string, unknown>) =>
       (await app.gql(`query($filter: AttachmentFilter) { attachments(filter: $filter) { nodes { fileName } } }`, { filter }, tenant)).data!.attachments.nodes
         .map((node: { fileName: string }) => node.fileName)
@@ -303,7 +304,7 @@ describe('finding attachments by owner', () => {
     // Filters combine: an expense's files are not a transaction's.
     expect(await names({ expenseId: gid('Expense', expense.id), ownerType: 'TRANSACTION' })).toEqual([]);
     expect(await names({ expenseId: gid('Expense', expense.id), search: 'EXPENSE' })).toEqual(['expense.pdf']);
-    await postEntry(db, tenant.viewer, { id: expense.id, kind: 'EXPENSE' });
+    await runService(db, tenant.viewer, postEntry, { id: expense.id, kind: 'EXPENSE' });
     const owners = await app.gql(`{ attachments(filter: { ownerType: ENTRY }) { nodes { entry { __typename posted } } } }`, {}, tenant);
     expect(owners.data!.attachments.nodes.map((node: { entry: unknown }) => node.entry)).toEqual(
       expect.arrayContaining([{ __typename: 'Expense', posted: true }, { __typename: 'Income', posted: false }]),
@@ -321,10 +322,10 @@ describe.skipIf(!usingPostgres)('uploads racing the deletion of their record (Po
     for (let round = 0; round < 8; round += 1) {
       const expense = await newExpense(`Race ${round}`);
       const uploads = Array.from({ length: 6 }, (_, n) =>
-        uploadAttachment(db, viewer, app.attachments, { entryId: expense.id, entryKind: 'EXPENSE', file: new File([PDF as BlobPart], `r${round}-${n}.pdf`) }),
+        runService(db, viewer, uploadAttachment, { storage: app.attachments, entryId: expense.id, entryKind: 'EXPENSE', file: new File([PDF as BlobPart], `r${round}-${n}.pdf`) }),
       );
       const deletion = new Promise((resolve) => setTimeout(resolve, round * 3)).then(() =>
-        deleteEntry(db, viewer, { id: expense.id, kind: 'EXPENSE' }, app.attachments),
+        runService(db, viewer, deleteEntry, { id: expense.id, kind: 'EXPENSE', storage: app.attachments }),
       );
       const settled = await Promise.allSettled([...uploads, deletion]);
       expect(settled.at(-1)!.status).toBe('fulfilled');

@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Db } from '../../src/db/open.js';
 import type { Account, Category, Counterparty } from '../../src/generated/prisma/client.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
-import { createCategory } from '../../src/services/categories.js';
-import { createCounterparty } from '../../src/services/counterparties.js';
-import { createOrganization } from '../../src/services/organizations.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachments/attachment-storage.js';
+import { createCategory } from '../../src/services/ledger/categories.js';
+import { createCounterparty } from '../../src/services/ledger/counterparties.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
+import { runService } from '../../src/services/core/service.js';
 
 export interface LedgerScenario {
   /** RUB, opening 1000.00 */
@@ -31,15 +32,15 @@ export interface LedgerScenario {
 }
 
 export async function ledgerScenario(db: Db, viewer: Viewer): Promise<LedgerScenario> {
-  const cash = await createAccount(db, viewer, { name: 'Касса', currency: 'RUB', openingBalance: '1000.00' });
-  const bank = await createAccount(db, viewer, { name: 'Модульбанк', currency: 'RUB', openingBalance: '0' });
-  const euro = await createAccount(db, viewer, { name: 'Euro account', currency: 'EUR', openingBalance: '500.00' });
-  const office = await createCategory(db, viewer, { title: 'Расходы на офис', kind: 'EXPENSE' });
-  const rent = await createCategory(db, viewer, { title: 'Аренда офиса', kind: 'EXPENSE', parentId: office.id });
-  const phone = await createCategory(db, viewer, { title: 'Телефония', kind: 'EXPENSE' });
-  const salesIncome = await createCategory(db, viewer, { title: 'Прочие поступления', kind: 'INCOME' });
-  const supplier = await createCounterparty(db, viewer, { kind: 'SUPPLIER', name: 'Первая компания поставок, ООО' });
-  const partner = await createCounterparty(db, viewer, { kind: 'PARTNER', name: 'Partner LLC' });
+  const cash = await runService(db, viewer, createAccount, { name: 'Касса', currency: 'RUB', openingBalance: '1000.00' });
+  const bank = await runService(db, viewer, createAccount, { name: 'Модульбанк', currency: 'RUB', openingBalance: '0' });
+  const euro = await runService(db, viewer, createAccount, { name: 'Euro account', currency: 'EUR', openingBalance: '500.00' });
+  const office = await runService(db, viewer, createCategory, { title: 'Расходы на офис', kind: 'EXPENSE' });
+  const rent = await runService(db, viewer, createCategory, { title: 'Аренда офиса', kind: 'EXPENSE', parentId: office.id });
+  const phone = await runService(db, viewer, createCategory, { title: 'Телефония', kind: 'EXPENSE' });
+  const salesIncome = await runService(db, viewer, createCategory, { title: 'Прочие поступления', kind: 'INCOME' });
+  const supplier = await runService(db, viewer, createCounterparty, { kind: 'SUPPLIER', name: 'Первая компания поставок, ООО' });
+  const partner = await runService(db, viewer, createCounterparty, { kind: 'PARTNER', name: 'Partner LLC' });
   return { cash, bank, euro, office, rent, phone, salesIncome, supplier, partner };
 }
 

@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/graphql/global-id.js';
-import { closeAccount, createAccount } from '../../src/services/accounts.js';
-import { createBudget } from '../../src/services/budgets.js';
-import { createEntry } from '../../src/services/entries.js';
-import { transferFunds } from '../../src/services/transfers.js';
+import { closeAccount, createAccount } from '../../src/services/ledger/accounts.js';
+import { createBudget } from '../../src/services/budgets/budgets.js';
+import { createEntry } from '../../src/services/ledger/entries.js';
+import { transferFunds } from '../../src/services/ledger/transfers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ledgerScenario, ledgerSnapshot, type LedgerScenario } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -24,20 +25,20 @@ const viewer = () => app.orgA.viewer;
 const scenario = () => ledgerScenario(db(), viewer());
 
 async function expense(s: LedgerScenario, amount = '100', extra: Record<string, unknown> = {}) {
-  return (await createEntry(db(), viewer(), { kind: 'EXPENSE', title: 'E', amount, accountId: s.cash.id, ...extra })).entry;
+  return (await runService(db(), viewer(), createEntry, { kind: 'EXPENSE', title: 'E', amount, accountId: s.cash.id, ...extra })).entry;
 }
 async function income(s: LedgerScenario, amount = '100', extra: Record<string, unknown> = {}) {
-  return (await createEntry(db(), viewer(), { kind: 'INCOME', title: 'I', amount, accountId: s.bank.id, ...extra })).entry;
+  return (await runService(db(), viewer(), createEntry, { kind: 'INCOME', title: 'I', amount, accountId: s.bank.id, ...extra })).entry;
 }
 async function budget(currency: string, limit: string, config: ('AUTO_FREEZE' | 'SPEND_ALERTS')[] = []) {
-  return createBudget(db(), viewer(), {
+  return runService(db(), viewer(), createBudget, {
     name: 'B', type: 'GLOBAL', granularity: 'YEAR', dateFrom: new Date('2024-01-01T00:00:00Z'), dateTo: new Date('2024-12-31T00:00:00Z'), limit, currency, config,
   });
 }
 /** An account that held money, spent it all on a posted expense, and was closed. */
 async function closedAfterSpending(s: LedgerScenario) {
   const spent = await expense(s, '1000', { post: true });
-  await closeAccount(db(), viewer(), { id: s.cash.id });
+  await runService(db(), viewer(), closeAccount, { id: s.cash.id });
   return spent;
 }
 
@@ -79,7 +80,7 @@ const cases: Case[] = [
   ['createIncome', 'INVALID_INPUT', async (s) => incomeInput(s, { budgetId: gid('Budget', (await budget('RUB', '1')).id) })],
   ['createIncome', 'NOT_FOUND', async (s) => incomeInput(s, { accountId: gid('Account', MISSING) })],
   ['createIncome', 'INVALID_AMOUNT', async (s) => incomeInput(s, { amount: '-1.00' })],
-  ['createIncome', 'ACCOUNT_CLOSED', async (s) => (await closeAccount(db(), viewer(), { id: s.bank.id }), incomeInput(s))],
+  ['createIncome', 'ACCOUNT_CLOSED', async (s) => (await runService(db(), viewer(), closeAccount, { id: s.bank.id }), incomeInput(s))],
   ['createIncome', 'CATEGORY_KIND_MISMATCH', async (s) => incomeInput(s, { categoryId: gid('Category', s.rent.id) })],
   // updateExpense
   ['updateExpense', 'INVALID_ID', async () => ({ id: 'bad' })],
@@ -87,8 +88,8 @@ const cases: Case[] = [
   ['updateExpense', 'NOT_FOUND', async () => ({ id: gid('Expense', MISSING), title: 'x' })],
   ['updateExpense', 'INVALID_AMOUNT', async (s) => ({ id: gid('Expense', (await expense(s)).id), amount: '1.005' })],
   ['updateExpense', 'ACCOUNT_CLOSED', async (s) => {
-    const empty = await createAccount(db(), viewer(), { name: 'Empty', currency: 'RUB' });
-    await closeAccount(db(), viewer(), { id: empty.id });
+    const empty = await runService(db(), viewer(), createAccount, { name: 'Empty', currency: 'RUB' });
+    await runService(db(), viewer(), closeAccount, { id: empty.id });
     return { id: gid('Expense', (await expense(s)).id), accountId: gid('Account', empty.id) };
   }],
   ['updateExpense', 'CATEGORY_KIND_MISMATCH', async (s) => ({ id: gid('Expense', (await expense(s)).id), categoryId: gid('Category', s.salesIncome.id) })],
@@ -105,15 +106,15 @@ const cases: Case[] = [
   ['updateIncome', 'NOT_FOUND', async (s) => ({ id: gid('Income', (await expense(s)).id), title: 'expense id disguised as income' })],
   ['updateIncome', 'INVALID_AMOUNT', async (s) => ({ id: gid('Income', (await income(s)).id), amount: null })],
   ['updateIncome', 'ACCOUNT_CLOSED', async (s) => {
-    const empty = await createAccount(db(), viewer(), { name: 'Empty', currency: 'RUB' });
-    await closeAccount(db(), viewer(), { id: empty.id });
+    const empty = await runService(db(), viewer(), createAccount, { name: 'Empty', currency: 'RUB' });
+    await runService(db(), viewer(), closeAccount, { id: empty.id });
     return { id: gid('Income', (await income(s)).id), accountId: gid('Account', empty.id) };
   }],
   ['updateIncome', 'CATEGORY_KIND_MISMATCH', async (s) => ({ id: gid('Income', (await income(s)).id), categoryId: gid('Category', s.phone.id) })],
   ['updateIncome', 'CURRENCY_MISMATCH', async (s) => ({ id: gid('Income', (await income(s)).id), accountId: gid('Account', s.euro.id) })],
   ['updateIncome', 'INSUFFICIENT_FUNDS', async (s) => {
     const i = await income(s, '100', { post: true });
-    await createEntry(db(), viewer(), { kind: 'EXPENSE', title: 'spend', amount: '100', accountId: s.bank.id, post: true });
+    await runService(db(), viewer(), createEntry, { kind: 'EXPENSE', title: 'spend', amount: '100', accountId: s.bank.id, post: true });
     return { id: gid('Income', i.id), amount: '50' };
   }],
   // postExpense
@@ -143,7 +144,7 @@ const cases: Case[] = [
   ['postIncome', 'ALREADY_POSTED', async (s) => ({ id: gid('Income', (await income(s, '1', { post: true })).id) })],
   ['postIncome', 'ACCOUNT_CLOSED', async (s) => {
     const i = await income(s);
-    await closeAccount(db(), viewer(), { id: s.bank.id });
+    await runService(db(), viewer(), closeAccount, { id: s.bank.id });
     return { id: gid('Income', i.id) };
   }],
   // unpostExpense
@@ -157,13 +158,13 @@ const cases: Case[] = [
   ['unpostIncome', 'NOT_POSTED', async (s) => ({ id: gid('Income', (await income(s)).id) })],
   ['unpostIncome', 'ACCOUNT_CLOSED', async (s) => {
     const i = await income(s, '5', { post: true });
-    await createEntry(db(), viewer(), { kind: 'EXPENSE', title: 'spend', amount: '5', accountId: s.bank.id, post: true });
-    await closeAccount(db(), viewer(), { id: s.bank.id });
+    await runService(db(), viewer(), createEntry, { kind: 'EXPENSE', title: 'spend', amount: '5', accountId: s.bank.id, post: true });
+    await runService(db(), viewer(), closeAccount, { id: s.bank.id });
     return { id: gid('Income', i.id) };
   }],
   ['unpostIncome', 'INSUFFICIENT_FUNDS', async (s) => {
     const i = await income(s, '5', { post: true });
-    await createEntry(db(), viewer(), { kind: 'EXPENSE', title: 'spend', amount: '1', accountId: s.bank.id, post: true });
+    await runService(db(), viewer(), createEntry, { kind: 'EXPENSE', title: 'spend', amount: '1', accountId: s.bank.id, post: true });
     return { id: gid('Income', i.id) };
   }],
   // deleteExpense / deleteIncome
@@ -180,42 +181,42 @@ const cases: Case[] = [
   ['transferFunds', 'INVALID_AMOUNT', async (s) => transferInput(s, { amount: '0.00' })],
   ['transferFunds', 'SAME_ACCOUNT', async (s) => transferInput(s, { toAccountId: gid('Account', s.cash.id) })],
   ['transferFunds', 'CURRENCY_MISMATCH', async (s) => transferInput(s, { toAccountId: gid('Account', s.euro.id) })],
-  ['transferFunds', 'ACCOUNT_CLOSED', async (s) => (await closeAccount(db(), viewer(), { id: s.bank.id }), transferInput(s))],
+  ['transferFunds', 'ACCOUNT_CLOSED', async (s) => (await runService(db(), viewer(), closeAccount, { id: s.bank.id }), transferInput(s))],
   ['transferFunds', 'INSUFFICIENT_FUNDS', async (s) => transferInput(s, { amount: '1000.01' })],
   // postTransfer
   ['postTransfer', 'INVALID_ID', async () => ({ id: 'x' })],
   ['postTransfer', 'NOT_FOUND', async () => ({ id: gid('Transfer', MISSING) })],
   ['postTransfer', 'ALREADY_POSTED', async (s) =>
-    ({ id: gid('Transfer', (await transferFunds(db(), viewer(), { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true })).id) })],
+    ({ id: gid('Transfer', (await runService(db(), viewer(), transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true })).id) })],
   ['postTransfer', 'TRANSFER_CANCELLED', async (s) => {
-    const t = await transferFunds(db(), viewer(), { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't' });
+    const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't' });
     await app.gql(`mutation($id: ID!) { cancelTransfer(input: { id: $id }) { __typename } }`, { id: gid('Transfer', t.id) });
     return { id: gid('Transfer', t.id) };
   }],
   ['postTransfer', 'ACCOUNT_CLOSED', async (s) => {
-    const t = await transferFunds(db(), viewer(), { fromAccountId: s.bank.id, toAccountId: s.cash.id, amount: '1', title: 't' });
-    await closeAccount(db(), viewer(), { id: s.bank.id });
+    const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.bank.id, toAccountId: s.cash.id, amount: '1', title: 't' });
+    await runService(db(), viewer(), closeAccount, { id: s.bank.id });
     return { id: gid('Transfer', t.id) };
   }],
   ['postTransfer', 'INSUFFICIENT_FUNDS', async (s) =>
-    ({ id: gid('Transfer', (await transferFunds(db(), viewer(), { fromAccountId: s.bank.id, toAccountId: s.cash.id, amount: '1', title: 't' })).id) })],
+    ({ id: gid('Transfer', (await runService(db(), viewer(), transferFunds, { fromAccountId: s.bank.id, toAccountId: s.cash.id, amount: '1', title: 't' })).id) })],
   // cancelTransfer
   ['cancelTransfer', 'INVALID_ID', async () => ({ id: 'x' })],
   ['cancelTransfer', 'NOT_FOUND', async () => ({ id: gid('Transfer', MISSING) })],
   ['cancelTransfer', 'TRANSFER_CANCELLED', async (s) => {
-    const t = await transferFunds(db(), viewer(), { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true });
+    const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true });
     await run('cancelTransfer', { id: gid('Transfer', t.id) });
     return { id: gid('Transfer', t.id) };
   }],
   ['cancelTransfer', 'ACCOUNT_CLOSED', async (s) => {
-    const t = await transferFunds(db(), viewer(), { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '150', title: 't', post: true });
+    const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '150', title: 't', post: true });
     await expense(s, '850', { post: true });
-    await closeAccount(db(), viewer(), { id: s.cash.id });
+    await runService(db(), viewer(), closeAccount, { id: s.cash.id });
     return { id: gid('Transfer', t.id) };
   }],
   ['cancelTransfer', 'INSUFFICIENT_FUNDS', async (s) => {
-    const t = await transferFunds(db(), viewer(), { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '150', title: 't', post: true });
-    await createEntry(db(), viewer(), { kind: 'EXPENSE', title: 'spend', amount: '1', accountId: s.bank.id, post: true });
+    const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '150', title: 't', post: true });
+    await runService(db(), viewer(), createEntry, { kind: 'EXPENSE', title: 'spend', amount: '1', accountId: s.bank.id, post: true });
     return { id: gid('Transfer', t.id) };
   }],
   // createCounterparty

@@ -4,13 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId as gid } from '../../src/graphql/global-id.js';
-import { createAttachment } from '../../src/services/attachments.js';
-import { createEntry, updateEntry } from '../../src/services/entries.js';
-import { createOrganization } from '../../src/services/organizations.js';
-import { postEntry, unpostEntry } from '../../src/services/posting.js';
-import { transferFunds } from '../../src/services/transfers.js';
+import { createAttachment } from '../../src/services/attachments/attachments.js';
+import { createEntry, updateEntry } from '../../src/services/ledger/entries.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
+import { postEntry, unpostEntry } from '../../src/services/ledger/posting.js';
+import { transferFunds } from '../../src/services/ledger/transfers.js';
 import { createTestApp, RAISED_COST_LIMIT, type TestApp, type TestTenant } from '../support/app.js';
 import { ledgerScenario, type LedgerScenario } from './fixtures.js';
+import { runService } from '../../src/services/core/service.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -33,8 +34,8 @@ describe('expenses / incomes filters and ordering', () => {
   beforeAll(async () => {
     tenant = await newTenant('Filters');
     s = await ledgerScenario(app.database.prisma, tenant.viewer);
-    const add = async (key: string, input: Parameters<typeof createEntry>[2]) => {
-      ids[key] = (await createEntry(app.database.prisma, tenant.viewer, input)).entry.id;
+    const add = async (key: string, input: Parameters<typeof createEntry>[1]) => {
+      ids[key] = (await runService(app.database.prisma, tenant.viewer, createEntry, input)).entry.id;
     };
     await add('taxes', {
       kind: 'EXPENSE', title: 'Налоги', description: 'Оплата по счету № 259', amount: '50.00', accountId: s.cash.id, categoryId: s.rent.id,
@@ -191,10 +192,10 @@ describe('changelog through GraphQL', () => {
     const tenant = await newTenant('Changelog');
     const s = await ledgerScenario(app.database.prisma, tenant.viewer);
     const db = app.database.prisma;
-    const { entry } = await createEntry(db, tenant.viewer, { kind: 'EXPENSE', title: 'Платеж', amount: '100', accountId: s.cash.id, categoryId: s.rent.id });
-    await updateEntry(db, tenant.viewer, { id: entry.id, kind: 'EXPENSE', amount: '126.65', categoryId: s.phone.id, description: 'Оплата по счету' });
-    await postEntry(db, tenant.viewer, { id: entry.id, kind: 'EXPENSE' });
-    await unpostEntry(db, tenant.viewer, { id: entry.id, kind: 'EXPENSE' });
+    const { entry } = await runService(db, tenant.viewer, createEntry, { kind: 'EXPENSE', title: 'Платеж', amount: '100', accountId: s.cash.id, categoryId: s.rent.id });
+    await runService(db, tenant.viewer, updateEntry, { id: entry.id, kind: 'EXPENSE', amount: '126.65', categoryId: s.phone.id, description: 'Оплата по счету' });
+    await runService(db, tenant.viewer, postEntry, { id: entry.id, kind: 'EXPENSE' });
+    await runService(db, tenant.viewer, unpostEntry, { id: entry.id, kind: 'EXPENSE' });
     const res = await app.gql(
       `query($id: ID!) { node(id: $id) { ... on Expense { changelog { at action comment user { name } changes { field from to } } } } }`,
       { id: gid('Expense', entry.id) },
@@ -216,7 +217,7 @@ describe('changelog through GraphQL', () => {
   it('mutations in one request each see the events written before them (no stale cache)', async () => {
     const tenant = await newTenant('Sequential');
     const s = await ledgerScenario(app.database.prisma, tenant.viewer);
-    const { entry } = await createEntry(app.database.prisma, tenant.viewer, { kind: 'EXPENSE', title: 'x', amount: '1', accountId: s.cash.id });
+    const { entry } = await runService(app.database.prisma, tenant.viewer, createEntry, { kind: 'EXPENSE', title: 'x', amount: '1', accountId: s.cash.id });
     const res = await app.gql(
       `mutation($id: ID!) {
         post: postExpense(input: { id: $id }) { ... on PostExpenseSuccess { expense { changelog { action } } } }
@@ -251,7 +252,7 @@ describe('transfers list', () => {
     const db = app.database.prisma;
     const s = await ledgerScenario(db, tenant.viewer);
     const move = (from: string, to: string, title: string, post: boolean) =>
-      transferFunds(db, tenant.viewer, { fromAccountId: from, toAccountId: to, amount: '1', title, post });
+      runService(db, tenant.viewer, transferFunds, { fromAccountId: from, toAccountId: to, amount: '1', title, post });
     await move(s.cash.id, s.bank.id, 'posted', true);
     await move(s.cash.id, s.bank.id, 'planned', false);
     const cancelled = await move(s.bank.id, s.cash.id, 'cancelled', false);
@@ -283,8 +284,8 @@ describe('tenancy', () => {
   it("org B cannot read, post, update or delete org A's records or transfers, including through node", async () => {
     const db = app.database.prisma;
     const s = await ledgerScenario(db, app.orgA.viewer);
-    const { entry } = await createEntry(db, app.orgA.viewer, { kind: 'EXPENSE', title: 'A secret', amount: '1', accountId: s.cash.id, plannedDate: day('2024-01-01') });
-    const transfer = await transferFunds(db, app.orgA.viewer, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true });
+    const { entry } = await runService(db, app.orgA.viewer, createEntry, { kind: 'EXPENSE', title: 'A secret', amount: '1', accountId: s.cash.id, plannedDate: day('2024-01-01') });
+    const transfer = await runService(db, app.orgA.viewer, transferFunds, { fromAccountId: s.cash.id, toAccountId: s.bank.id, amount: '1', title: 't', post: true });
     const id = gid('Expense', entry.id);
     const asB = (query: string, variables: Record<string, unknown> = {}) => app.gql(query, variables, app.orgB);
 
@@ -312,13 +313,13 @@ describe('SQL statements of a full page', () => {
     const tenant = await newTenant('Volume');
     const s = await ledgerScenario(app.database.prisma, tenant.viewer);
     for (let n = 0; n < 100; n += 1) {
-      const { entry } = await createEntry(app.database.prisma, tenant.viewer, {
+      const { entry } = await runService(app.database.prisma, tenant.viewer, createEntry, {
         kind: 'EXPENSE', title: `E${n}`, amount: '1.00', accountId: n % 2 ? s.cash.id : s.bank.id, categoryId: n % 3 ? s.rent.id : s.phone.id,
         counterpartyId: n % 2 ? s.supplier.id : s.partner.id, plannedDate: day('2024-05-01'), post: n % 2 === 1,
       });
-      if (n % 5 === 0) await updateEntry(app.database.prisma, tenant.viewer, { id: entry.id, kind: 'EXPENSE', title: `E${n}!` });
+      if (n % 5 === 0) await runService(app.database.prisma, tenant.viewer, updateEntry, { id: entry.id, kind: 'EXPENSE', title: `E${n}!` });
       for (let file = 0; file < n % 3; file += 1) {
-        await createAttachment(app.database.prisma, tenant.viewer, { entryId: entry.id, fileName: `receipt-${n}-${file}.pdf`, contentType: 'application/pdf', sizeBytes: 100 });
+        await runService(app.database.prisma, tenant.viewer, createAttachment, { entryId: entry.id, fileName: `receipt-${n}-${file}.pdf`, contentType: 'application/pdf', sizeBytes: 100 });
       }
     }
     const query = `query($first: Int!) { expenses(first: $first, filter: { year: 2024 }) { totalCount edges { node {

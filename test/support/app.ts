@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LIMITS } from '../../src/config.js';
 import { createAllotYoga, DEFAULT_HARDENING, type YogaOptions } from '../../src/http/yoga.js';
-import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachment-storage.js';
-import { createOrganization } from '../../src/services/organizations.js';
-import type { Viewer } from '../../src/services/viewer.js';
+import { AttachmentStorage, DEFAULT_MAX_UPLOAD_BYTES } from '../../src/services/attachments/attachment-storage.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
+import type { Viewer } from '../../src/services/core/viewer.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestTenant {

@@ -5,7 +5,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/open.js';
 import type { ChangelogEvent, User } from '../../generated/prisma/client.js';
-import type { Viewer } from '../../services/viewer.js';
+import type { Viewer } from '../../services/core/viewer.js';
 
 export type ChangelogEventWithUser = ChangelogEvent & { user: User | null };
 

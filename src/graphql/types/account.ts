@@ -1,11 +1,9 @@
-import { AccountClosedError, AccountNotEmptyError, InvalidAmountError, UnknownCurrencyError } from '../../domain/errors.js';
+import { InvalidIdError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
-import { closeAccount, createAccount, updateAccount } from '../../services/accounts.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { closeAccount, createAccount, updateAccount } from '../../services/ledger/accounts.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import { COMMON_ERRORS } from './errors.js';
+import { defineMutation } from '../mutation.js';
+import { recordPayload } from '../payloads.js';
 
 export const AccountType = builder.prismaNode('Account', {
   id: { field: 'id' },
@@ -53,71 +51,39 @@ builder.queryField('accounts', (t) =>
   }),
 );
 
-/** Mutation payloads carry the id and re-read the account with the client's selection. */
-function accountPayload(name: string) {
-  return builder.objectRef<{ accountId: string }>(name).implement({
-    fields: (t) => ({
-      account: t.prismaField({
-        type: 'Account',
-        resolve: (query, payload, _args, ctx) => ctx.db.account.findUniqueOrThrow({ ...query, where: { id: payload.accountId } }),
-      }),
-    }),
-  });
-}
+const accountPayload = recordPayload('account', 'Account', 'accountId');
 
-const CreateAccountInput = builder.inputType('CreateAccountInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createAccount',
+  input: (t) => ({
     name: t.string({ required: true }),
     bank: t.string(),
     currency: t.string({ required: true, description: 'ISO 4217, e.g. "EUR", "RUB".' }),
     openingBalance: t.field({ type: 'Decimal', description: 'Defaults to "0".' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  idempotent: true,
+  service: createAccount,
+  alsoDeclares: [InvalidIdError, NotFoundError],
+  payload: (account) => ({ accountId: account.id }),
+  success: accountPayload,
 });
 
-builder.mutationField('createAccount', (t) =>
-  t.field({
-    type: accountPayload('CreateAccountSuccess'),
-    args: { input: t.arg({ type: CreateAccountInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createAccount', input, async (db) => ({ accountId: (await createAccount(db, ctx.viewer, input)).id })),
-  }),
-);
-
-const UpdateAccountInput = builder.inputType('UpdateAccountInput', {
-  description: 'Partial: an omitted field is kept; bank: null clears it. Currency and opening balance never change.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    name: t.string(),
-    bank: t.string(),
-  }),
+defineMutation({
+  name: 'updateAccount',
+  inputDescription: 'Partial: an omitted field is kept; bank: null clears it. Currency and opening balance never change.',
+  input: (t) => ({ id: t.id({ required: true }), name: t.string(), bank: t.string() }),
+  ids: { id: 'Account' },
+  service: updateAccount,
+  payload: (account) => ({ accountId: account.id }),
+  success: accountPayload,
 });
 
-builder.mutationField('updateAccount', (t) =>
-  t.field({
-    type: accountPayload('UpdateAccountSuccess'),
-    args: { input: t.arg({ type: UpdateAccountInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS] },
-    resolve: async (_root, { input }, ctx) => {
-      const account = await updateAccount(ctx.db, ctx.viewer, { ...input, id: decodeIdOf('Account', input.id, 'id') });
-      return { accountId: account.id };
-    },
-  }),
-);
-
-const CloseAccountInput = builder.inputType('CloseAccountInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
+defineMutation({
+  name: 'closeAccount',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Account' },
+  service: closeAccount,
+  alsoDeclares: [InvalidInputError],
+  payload: (account) => ({ accountId: account.id }),
+  success: accountPayload,
 });
-
-builder.mutationField('closeAccount', (t) =>
-  t.field({
-    type: accountPayload('CloseAccountSuccess'),
-    args: { input: t.arg({ type: CloseAccountInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, AccountClosedError, AccountNotEmptyError] },
-    resolve: async (_root, { input }, ctx) => {
-      const account = await closeAccount(ctx.db, ctx.viewer, { id: decodeIdOf('Account', input.id, 'id') });
-      return { accountId: account.id };
-    },
-  }),
-);

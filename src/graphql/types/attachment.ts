@@ -3,17 +3,16 @@
  * uploads and metadata take exactly one of transactionId, expenseId or incomeId.
  */
 import { createHash } from 'node:crypto';
-import { FileTooLargeError, FileTypeRefusedError, InvalidInputError } from '../../domain/errors.js';
+import { InvalidIdError, InvalidInputError } from '../../domain/errors.js';
 import { requirePrintable } from '../../domain/text.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { AttachmentOwnerInput } from '../../services/attachment-owner.js';
-import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments.js';
+import type { AttachmentOwnerInput } from '../../services/attachments/attachment-owner.js';
+import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments/attachments.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 import { EntryInterface } from './entry.js';
-import { COMMON_ERRORS } from './errors.js';
 
 interface OwnerIdArgs {
   transactionId?: string | null;
@@ -102,62 +101,45 @@ builder.queryField('attachments', (t) =>
   }),
 );
 
-function attachmentPayload(name: string) {
-  return builder.objectRef<{ attachmentId: string }>(name).implement({
-    fields: (t) => ({
-      attachment: t.prismaField({
-        type: 'Attachment',
-        resolve: (query, payload, _args, ctx) => ctx.db.attachment.findUniqueOrThrow({ ...query, where: { id: payload.attachmentId } }),
-      }),
-    }),
-  });
-}
+const attachmentPayload = recordPayload('attachment', 'Attachment', 'attachmentId');
 
-const UploadAttachmentInput = builder.inputType('UploadAttachmentInput', {
-  description: OWNER_ID_DESCRIPTION,
-  fields: (t) => ({
-    transactionId: t.id(),
-    expenseId: t.id(),
-    incomeId: t.id(),
-    file: t.field({ type: 'File', required: true, description: 'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text.' }),
-    description: t.string(),
-    idempotencyKey: idempotencyKeyField(t),
-  }),
-});
+/** Decoding the owner id can refuse a malformed id or not exactly one owner. */
+const OWNER_ERRORS = [InvalidIdError, InvalidInputError];
 
 /**
  * What identifies an upload for its idempotency key: the file's name, type, size and content
  * digest stand in for the File object, which serialises to nothing, so a retry of the same file
  * replays and the same key with another file is IDEMPOTENCY_KEY_REUSED.
  */
-async function uploadFingerprint<Input extends { file: UploadedFile; idempotencyKey?: string | null }>(input: Input) {
-  // Without a key nothing is remembered, so there is nothing to identify: skip reading the file twice.
-  if (input.idempotencyKey == null) return input;
+async function uploadFingerprint<Input extends { file: UploadedFile }>(input: Input) {
   const digest = createHash('sha256').update(Buffer.from(await input.file.arrayBuffer())).digest('hex');
   return { ...input, file: { name: input.file.name, size: input.file.size, sha256: digest } };
 }
 
-builder.mutationField('uploadAttachment', (t) =>
-  t.field({
-    type: attachmentPayload('UploadAttachmentSuccess'),
-    description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction, an expense or an income.',
-    args: { input: t.arg({ type: UploadAttachmentInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, FileTooLargeError, FileTypeRefusedError, ...IDEMPOTENCY_ERRORS] },
-    resolve: async (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'uploadAttachment', await uploadFingerprint(input), async (db) => {
-        const attachment = await uploadAttachment(db, ctx.viewer, ctx.attachments, {
-          ...ownerFromArgs(input),
-          file: input.file,
-          description: input.description,
-        });
-        return { attachmentId: attachment.id };
-      }),
+defineMutation({
+  name: 'uploadAttachment',
+  description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction, an expense or an income.',
+  inputDescription: OWNER_ID_DESCRIPTION,
+  input: (t) => ({
+    transactionId: t.id(),
+    expenseId: t.id(),
+    incomeId: t.id(),
+    file: t.field({ type: 'File', required: true, description: 'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text.' }),
+    description: t.string(),
   }),
-);
+  idempotent: true,
+  service: uploadAttachment,
+  serviceInput: (input, ctx) => ({ ...ownerFromArgs(input), file: input.file, description: input.description, storage: ctx.attachments }),
+  inputErrors: OWNER_ERRORS,
+  fingerprint: uploadFingerprint,
+  payload: (attachment) => ({ attachmentId: attachment.id }),
+  success: attachmentPayload,
+});
 
-const CreateAttachmentInput = builder.inputType('CreateAttachmentInput', {
-  description: `Metadata of a document kept elsewhere; no bytes are stored. Use uploadAttachment to store a file. ${OWNER_ID_DESCRIPTION}`,
-  fields: (t) => ({
+defineMutation({
+  name: 'createAttachment',
+  inputDescription: `Metadata of a document kept elsewhere; no bytes are stored. Use uploadAttachment to store a file. ${OWNER_ID_DESCRIPTION}`,
+  input: (t) => ({
     transactionId: t.id(),
     expenseId: t.id(),
     incomeId: t.id(),
@@ -165,59 +147,38 @@ const CreateAttachmentInput = builder.inputType('CreateAttachmentInput', {
     contentType: t.string({ required: true }),
     sizeBytes: t.int({ required: true }),
     description: t.string(),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  idempotent: true,
+  service: createAttachment,
+  serviceInput: (input) => ({
+    ...ownerFromArgs(input),
+    fileName: input.fileName,
+    contentType: input.contentType,
+    sizeBytes: input.sizeBytes,
+    description: input.description,
+  }),
+  inputErrors: OWNER_ERRORS,
+  payload: (attachment) => ({ attachmentId: attachment.id }),
+  success: attachmentPayload,
 });
 
-builder.mutationField('createAttachment', (t) =>
-  t.field({
-    type: attachmentPayload('CreateAttachmentSuccess'),
-    args: { input: t.arg({ type: CreateAttachmentInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, FileTypeRefusedError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createAttachment', input, async (db) => {
-        const attachment = await createAttachment(db, ctx.viewer, {
-          ...ownerFromArgs(input),
-          fileName: input.fileName,
-          contentType: input.contentType,
-          sizeBytes: input.sizeBytes,
-          description: input.description,
-        });
-        return { attachmentId: attachment.id };
-      }),
-  }),
-);
-
-const UpdateAttachmentInput = builder.inputType('UpdateAttachmentInput', {
-  description: 'Partial: omitted fields are kept; description: null clears it.',
-  fields: (t) => ({ id: t.id({ required: true }), fileName: t.string(), description: t.string() }),
+defineMutation({
+  name: 'updateAttachment',
+  inputDescription: 'Partial: omitted fields are kept; description: null clears it.',
+  input: (t) => ({ id: t.id({ required: true }), fileName: t.string(), description: t.string() }),
+  ids: { id: 'Attachment' },
+  service: updateAttachment,
+  payload: (attachment) => ({ attachmentId: attachment.id }),
+  success: attachmentPayload,
 });
 
-builder.mutationField('updateAttachment', (t) =>
-  t.field({
-    type: attachmentPayload('UpdateAttachmentSuccess'),
-    args: { input: t.arg({ type: UpdateAttachmentInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      const attachment = await updateAttachment(ctx.db, ctx.viewer, { ...input, id: decodeIdOf('Attachment', input.id, 'id') });
-      return { attachmentId: attachment.id };
-    },
-  }),
-);
-
-const DeleteAttachmentInput = builder.inputType('DeleteAttachmentInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-const DeleteAttachmentSuccess = builder.objectRef<{ deletedId: string }>('DeleteAttachmentSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteAttachment',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Attachment' },
+  service: deleteAttachment,
+  serviceInput: (input, ctx) => ({ id: input.id, storage: ctx.attachments }),
+  alsoDeclares: [InvalidInputError],
+  payload: (_attachment, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteAttachment', (t) =>
-  t.field({
-    type: DeleteAttachmentSuccess,
-    args: { input: t.arg({ type: DeleteAttachmentInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteAttachment(ctx.db, ctx.viewer, ctx.attachments, { id: decodeIdOf('Attachment', input.id, 'id') });
-      return { deletedId: input.id };
-    },
-  }),
-);

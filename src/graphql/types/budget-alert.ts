@@ -1,6 +1,5 @@
 import { formatMoney } from '../../domain/money.js';
 import { filter, pipe } from 'graphql-yoga';
-import { subscribeToBudgetAlerts } from '../../services/alert-bus.js';
 import { builder } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
 
@@ -36,7 +35,7 @@ builder.subscriptionField('budgetAlerts', (t) =>
       const budgetId = args.budgetId ? decodeIdOf('Budget', args.budgetId, 'budgetId') : null;
       // yoga's filter (a Repeater) stops listening on the bus as soon as the client goes away.
       return pipe(
-        subscribeToBudgetAlerts(ctx.viewer.organizationId),
+        ctx.budgetAlerts.subscribe(ctx.viewer.organizationId),
         filter((alert) => budgetId === null || alert.budgetId === budgetId),
       );
     },

@@ -1,10 +1,9 @@
+import { InvalidIdError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
-import { createBudgetGroup, deleteBudgetGroup, updateBudgetGroup } from '../../services/budgets.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { createBudgetGroup, deleteBudgetGroup, updateBudgetGroup } from '../../services/budgets/budgets.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import { COMMON_ERRORS } from './errors.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 
 const BudgetGroupTotal = builder
   .objectRef<{ currency: string; budgetCount: number; limit: string; spent: string; remaining: string }>('BudgetGroupTotal')
@@ -68,64 +67,35 @@ builder.queryField('budgetGroups', (t) =>
   }),
 );
 
-function groupPayload(name: string) {
-  return builder.objectRef<{ budgetGroupId: string }>(name).implement({
-    fields: (t) => ({
-      budgetGroup: t.prismaField({
-        type: 'BudgetGroup',
-        resolve: (query, payload, _args, ctx) => ctx.db.budgetGroup.findUniqueOrThrow({ ...query, where: { id: payload.budgetGroupId } }),
-      }),
-    }),
-  });
-}
+const groupPayload = recordPayload('budgetGroup', 'BudgetGroup', 'budgetGroupId');
 
-const CreateBudgetGroupInput = builder.inputType('CreateBudgetGroupInput', {
-  fields: (t) => ({ name: t.string({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
+defineMutation({
+  name: 'createBudgetGroup',
+  input: (t) => ({ name: t.string({ required: true }) }),
+  idempotent: true,
+  service: createBudgetGroup,
+  alsoDeclares: [InvalidIdError, NotFoundError],
+  payload: (group) => ({ budgetGroupId: group.id }),
+  success: groupPayload,
 });
 
-builder.mutationField('createBudgetGroup', (t) =>
-  t.field({
-    type: groupPayload('CreateBudgetGroupSuccess'),
-    args: { input: t.arg({ type: CreateBudgetGroupInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createBudgetGroup', input, async (db) => ({
-        budgetGroupId: (await createBudgetGroup(db, ctx.viewer, { name: input.name })).id,
-      })),
-  }),
-);
-
-const UpdateBudgetGroupInput = builder.inputType('UpdateBudgetGroupInput', {
-  description: 'Partial: an omitted name is kept.',
-  fields: (t) => ({ id: t.id({ required: true }), name: t.string() }),
+defineMutation({
+  name: 'updateBudgetGroup',
+  inputDescription: 'Partial: an omitted name is kept.',
+  input: (t) => ({ id: t.id({ required: true }), name: t.string() }),
+  ids: { id: 'BudgetGroup' },
+  service: updateBudgetGroup,
+  payload: (group) => ({ budgetGroupId: group.id }),
+  success: groupPayload,
 });
 
-builder.mutationField('updateBudgetGroup', (t) =>
-  t.field({
-    type: groupPayload('UpdateBudgetGroupSuccess'),
-    args: { input: t.arg({ type: UpdateBudgetGroupInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      const group = await updateBudgetGroup(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetGroup', input.id, 'id'), name: input.name });
-      return { budgetGroupId: group.id };
-    },
-  }),
-);
-
-const DeleteBudgetGroupInput = builder.inputType('DeleteBudgetGroupInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-const DeleteBudgetGroupSuccess = builder.objectRef<{ deletedId: string }>('DeleteBudgetGroupSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteBudgetGroup',
+  description: 'Deletes the group; its budgets stay, ungrouped.',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'BudgetGroup' },
+  service: deleteBudgetGroup,
+  alsoDeclares: [InvalidInputError],
+  payload: (_group, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteBudgetGroup', (t) =>
-  t.field({
-    type: DeleteBudgetGroupSuccess,
-    description: 'Deletes the group; its budgets stay, ungrouped.',
-    args: { input: t.arg({ type: DeleteBudgetGroupInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteBudgetGroup(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetGroup', input.id, 'id') });
-      return { deletedId: input.id };
-    },
-  }),
-);

@@ -1,17 +1,11 @@
-import {
-  AllocationExceededError,
-  BudgetFrozenError,
-  CurrencyMismatchError,
-  InvalidAmountError,
-} from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { createBudgetTransaction, deleteBudgetTransaction, updateBudgetTransaction } from '../../services/budget-transactions.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { createBudgetTransaction, deleteBudgetTransaction, updateBudgetTransaction } from '../../services/budgets/budget-transactions.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import { COMMON_ERRORS } from './errors.js';
+import { decodeIdOf } from '../global-id.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 
 builder.prismaNode('BudgetTransaction', {
   id: { field: 'id' },
@@ -59,94 +53,46 @@ builder.queryField('budgetTransactions', (t) =>
   }),
 );
 
-function partPayload(name: string) {
-  return builder.objectRef<{ budgetTransactionId: string }>(name).implement({
-    fields: (t) => ({
-      budgetTransaction: t.prismaField({
-        type: 'BudgetTransaction',
-        resolve: (query, payload, _args, ctx) =>
-          ctx.db.budgetTransaction.findUniqueOrThrow({ ...query, where: { id: payload.budgetTransactionId } }),
-      }),
-    }),
-  });
-}
+const partPayload = recordPayload('budgetTransaction', 'BudgetTransaction', 'budgetTransactionId');
 
-const SPEND_ERRORS = [...COMMON_ERRORS, InvalidAmountError, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError];
-
-const CreateBudgetTransactionInput = builder.inputType('CreateBudgetTransactionInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createBudgetTransaction',
+  input: (t) => ({
     budgetId: t.id({ required: true }),
     transactionId: t.id({ required: true }),
     employeeId: t.id(),
     amount: t.field({ type: 'Decimal', required: true, description: "In the transaction's currency, which must be the budget's." }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  ids: { budgetId: 'Budget', transactionId: 'Transaction', employeeId: 'Employee' },
+  idempotent: true,
+  service: createBudgetTransaction,
+  payload: (part) => ({ budgetTransactionId: part.id }),
+  success: partPayload,
 });
 
-builder.mutationField('createBudgetTransaction', (t) =>
-  t.field({
-    type: partPayload('CreateBudgetTransactionSuccess'),
-    args: { input: t.arg({ type: CreateBudgetTransactionInput, required: true }) },
-    errors: { types: [...SPEND_ERRORS, ...IDEMPOTENCY_ERRORS] },
-    resolve: async (_root, { input }, ctx) => {
-      const outcome = await withIdempotency(ctx, 'createBudgetTransaction', input, async (db) => {
-        const part = await createBudgetTransaction(db, ctx.viewer, {
-          budgetId: decodeIdOf('Budget', input.budgetId, 'budgetId'),
-          transactionId: decodeIdOf('Transaction', input.transactionId, 'transactionId'),
-          employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
-          amount: input.amount,
-        });
-        return { budgetTransactionId: part.id };
-      });
-      ctx.loaders.forgetBudgetSpend();
-      return outcome;
-    },
-  }),
-);
-
-const UpdateBudgetTransactionInput = builder.inputType('UpdateBudgetTransactionInput', {
-  description: 'Partial: omitted fields are kept; employeeId: null removes the employee.',
-  fields: (t) => ({
+defineMutation({
+  name: 'updateBudgetTransaction',
+  inputDescription: 'Partial: omitted fields are kept; employeeId: null removes the employee.',
+  input: (t) => ({
     id: t.id({ required: true }),
     budgetId: t.id(),
     employeeId: t.id(),
     amount: t.field({ type: 'Decimal' }),
   }),
+  ids: { id: 'BudgetTransaction', budgetId: 'Budget', employeeId: 'Employee' },
+  service: updateBudgetTransaction,
+  alsoDeclares: [InvalidInputError],
+  payload: (part) => ({ budgetTransactionId: part.id }),
+  success: partPayload,
 });
 
-builder.mutationField('updateBudgetTransaction', (t) =>
-  t.field({
-    type: partPayload('UpdateBudgetTransactionSuccess'),
-    args: { input: t.arg({ type: UpdateBudgetTransactionInput, required: true }) },
-    errors: { types: SPEND_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      const part = await updateBudgetTransaction(ctx.db, ctx.viewer, {
-        id: decodeIdOf('BudgetTransaction', input.id, 'id'),
-        budgetId: decodeOptionalIdOf('Budget', input.budgetId, 'budgetId') ?? undefined,
-        employeeId: decodeOptionalIdOf('Employee', input.employeeId, 'employeeId'),
-        amount: input.amount,
-      });
-      ctx.loaders.forgetBudgetSpend();
-      return { budgetTransactionId: part.id };
-    },
-  }),
-);
-
-const DeleteBudgetTransactionInput = builder.inputType('DeleteBudgetTransactionInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-const DeleteBudgetTransactionSuccess = builder.objectRef<{ deletedId: string }>('DeleteBudgetTransactionSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteBudgetTransaction',
+  description: "Removes the part and its spend from the budget; the transaction's amount becomes free to split again.",
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'BudgetTransaction' },
+  service: deleteBudgetTransaction,
+  alsoDeclares: [InvalidInputError],
+  payload: (_part, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteBudgetTransaction', (t) =>
-  t.field({
-    type: DeleteBudgetTransactionSuccess,
-    description: "Removes the part and its spend from the budget; the transaction's amount becomes free to split again.",
-    args: { input: t.arg({ type: DeleteBudgetTransactionInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteBudgetTransaction(ctx.db, ctx.viewer, { id: decodeIdOf('BudgetTransaction', input.id, 'id') });
-      ctx.loaders.forgetBudgetSpend();
-      return { deletedId: input.id };
-    },
-  }),
-);

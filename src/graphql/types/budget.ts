@@ -1,16 +1,16 @@
 import { budgetStatus, utilization } from '../../domain/budget-rules.js';
 import { isoDay, periodBuckets } from '../../domain/budget-periods.js';
-import { InvalidAmountError, InvalidDateRangeError, UnknownCurrencyError, UnknownValueError } from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { createBudget, deleteBudget, updateBudget } from '../../services/budgets.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { ALLOCATION_KINDS } from '../../services/budgets/allocation-kinds.js';
+import { createBudget, deleteBudget, updateBudget } from '../../services/budgets/budgets.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { decodeIdOf } from '../global-id.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
+import { EmployeeType } from './allocation-targets.js';
 import { BudgetGranularityEnum, BudgetOptionEnum, BudgetStatusEnum, BudgetTypeEnum } from './budget-enums.js';
-import { EmployeeType } from './employee.js';
-import { COMMON_ERRORS } from './errors.js';
 
 const BudgetPeriodSpend = builder
   .objectRef<{ periodStart: Date; start: Date; end: Date; spent: string }>('BudgetPeriodSpend')
@@ -52,10 +52,13 @@ export const BudgetType = builder.prismaNode('Budget', {
       select: { budgetEmployees: { include: { employee: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
       resolve: (budget) => budget.budgetEmployees.map((allocation) => allocation.employee),
     }),
-    budgetEmployees: t.relation('budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-    budgetContractors: t.relation('budgetContractors', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-    budgetProjects: t.relation('budgetProjects', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-    budgetInvoices: t.relation('budgetInvoices', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    // budgetEmployees, budgetContractors, …: one relation per allocation kind.
+    ...Object.fromEntries(
+      ALLOCATION_KINDS.map((kind) => [
+        kind.list,
+        t.relation(kind.list as 'budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+      ]),
+    ),
     budgetTransactions: t.relatedConnection('budgetTransactions', {
       cursor: 'id',
       ...PAGING,
@@ -147,19 +150,11 @@ builder.queryField('budgets', (t) =>
   }),
 );
 
-function budgetPayload(name: string) {
-  return builder.objectRef<{ budgetId: string }>(name).implement({
-    fields: (t) => ({
-      budget: t.prismaField({
-        type: 'Budget',
-        resolve: (query, payload, _args, ctx) => ctx.db.budget.findUniqueOrThrow({ ...query, where: { id: payload.budgetId } }),
-      }),
-    }),
-  });
-}
+const budgetPayload = recordPayload('budget', 'Budget', 'budgetId');
 
-const CreateBudgetInput = builder.inputType('CreateBudgetInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createBudget',
+  input: (t) => ({
     name: t.string({ required: true }),
     type: t.string({ required: true, description: 'GLOBAL or EMPLOYEE ("global" is accepted too).' }),
     granularity: t.string({ required: true, description: 'MONTH, QUARTER or YEAR ("month" is accepted too).' }),
@@ -169,31 +164,18 @@ const CreateBudgetInput = builder.inputType('CreateBudgetInput', {
     config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE ("spend_alerts", "auto-freeze" are accepted too).' }),
     limit: t.field({ type: 'Decimal', required: true, description: 'In `currency`; 0 or more.' }),
     currency: t.string({ required: true }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  ids: { budgetGroupId: 'BudgetGroup' },
+  idempotent: true,
+  service: createBudget,
+  payload: (budget) => ({ budgetId: budget.id }),
+  success: budgetPayload,
 });
 
-const BUDGET_INPUT_ERRORS = [...COMMON_ERRORS, UnknownValueError, InvalidAmountError, InvalidDateRangeError];
-
-builder.mutationField('createBudget', (t) =>
-  t.field({
-    type: budgetPayload('CreateBudgetSuccess'),
-    args: { input: t.arg({ type: CreateBudgetInput, required: true }) },
-    errors: { types: [...BUDGET_INPUT_ERRORS, UnknownCurrencyError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createBudget', input, async (db) => {
-        const budget = await createBudget(db, ctx.viewer, {
-          ...input,
-          budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
-        });
-        return { budgetId: budget.id };
-      }),
-  }),
-);
-
-const UpdateBudgetInput = builder.inputType('UpdateBudgetInput', {
-  description: 'Partial: an omitted field is kept; budgetGroupId: null takes the budget out of its group. The currency is fixed.',
-  fields: (t) => ({
+defineMutation({
+  name: 'updateBudget',
+  inputDescription: 'Partial: an omitted field is kept; budgetGroupId: null takes the budget out of its group. The currency is fixed.',
+  input: (t) => ({
     id: t.id({ required: true }),
     name: t.string(),
     type: t.string(),
@@ -204,40 +186,18 @@ const UpdateBudgetInput = builder.inputType('UpdateBudgetInput', {
     config: t.stringList({ description: 'Replaces the whole list; [] turns every option off.' }),
     limit: t.field({ type: 'Decimal' }),
   }),
+  ids: { id: 'Budget', budgetGroupId: 'BudgetGroup' },
+  service: updateBudget,
+  payload: (budget) => ({ budgetId: budget.id }),
+  success: budgetPayload,
 });
 
-builder.mutationField('updateBudget', (t) =>
-  t.field({
-    type: budgetPayload('UpdateBudgetSuccess'),
-    args: { input: t.arg({ type: UpdateBudgetInput, required: true }) },
-    errors: { types: BUDGET_INPUT_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      const budget = await updateBudget(ctx.db, ctx.viewer, {
-        ...input,
-        id: decodeIdOf('Budget', input.id, 'id'),
-        budgetGroupId: decodeOptionalIdOf('BudgetGroup', input.budgetGroupId, 'budgetGroupId'),
-      });
-      // A new window or limit changes spend and status; later reads in this request must see it.
-      ctx.loaders.forgetBudgetSpend();
-      return { budgetId: budget.id };
-    },
-  }),
-);
-
-const DeleteBudgetInput = builder.inputType('DeleteBudgetInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-
-const DeleteBudgetSuccess = builder.objectRef<{ deletedId: string }>('DeleteBudgetSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteBudget',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Budget' },
+  service: deleteBudget,
+  alsoDeclares: [InvalidInputError],
+  payload: (_budget, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteBudget', (t) =>
-  t.field({
-    type: DeleteBudgetSuccess,
-    args: { input: t.arg({ type: DeleteBudgetInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteBudget(ctx.db, ctx.viewer, { id: decodeIdOf('Budget', input.id, 'id') });
-      return { deletedId: input.id };
-    },
-  }),
-);

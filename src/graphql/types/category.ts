@@ -1,12 +1,10 @@
-import { CategoryCycleError, CategoryHasChildrenError, CategoryInUseError, CategoryKindMismatchError } from '../../domain/errors.js';
-import { createCategory, deleteCategory, updateCategory } from '../../services/categories.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import type { Category } from '../../generated/prisma/client.js';
+import { createCategory, deleteCategory, updateCategory } from '../../services/ledger/categories.js';
 import { builder } from '../builder.js';
-import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 import { EntryKindEnum } from './enums.js';
-import { COMMON_ERRORS } from './errors.js';
 
 /**
  * The recursive tree. `children`, `parent`, `path` and `depth` come from the request's category
@@ -61,87 +59,38 @@ builder.queryField('categories', (t) =>
   }),
 );
 
-function categoryPayload(name: string) {
-  return builder.objectRef<{ categoryId: string }>(name).implement({
-    fields: (t) => ({
-      category: t.prismaField({
-        type: 'Category',
-        resolve: (query, payload, _args, ctx) => ctx.db.category.findUniqueOrThrow({ ...query, where: { id: payload.categoryId } }),
-      }),
-    }),
-  });
-}
+const categoryPayload = recordPayload('category', 'Category', 'categoryId');
 
-const CreateCategoryInput = builder.inputType('CreateCategoryInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createCategory',
+  input: (t) => ({
     title: t.string({ required: true }),
     kind: t.field({ type: EntryKindEnum, required: true }),
     parentId: t.id({ description: 'Omit for a root category.' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  ids: { parentId: 'Category' },
+  idempotent: true,
+  service: createCategory,
+  payload: (category) => ({ categoryId: category.id }),
+  success: categoryPayload,
 });
 
-builder.mutationField('createCategory', (t) =>
-  t.field({
-    type: categoryPayload('CreateCategorySuccess'),
-    args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, CategoryKindMismatchError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createCategory', input, async (db) => {
-        const category = await createCategory(db, ctx.viewer, {
-          title: input.title,
-          kind: input.kind,
-          parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
-        });
-        ctx.loaders.forgetCategoryTree();
-        return { categoryId: category.id };
-      }),
-  }),
-);
-
-const UpdateCategoryInput = builder.inputType('UpdateCategoryInput', {
-  description: 'Rename and/or move. Omitted fields are kept; parentId: null makes it a root.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    title: t.string(),
-    parentId: t.id(),
-  }),
+defineMutation({
+  name: 'updateCategory',
+  inputDescription: 'Rename and/or move. Omitted fields are kept; parentId: null makes it a root.',
+  input: (t) => ({ id: t.id({ required: true }), title: t.string(), parentId: t.id() }),
+  ids: { id: 'Category', parentId: 'Category' },
+  service: updateCategory,
+  payload: (category) => ({ categoryId: category.id }),
+  success: categoryPayload,
 });
 
-builder.mutationField('updateCategory', (t) =>
-  t.field({
-    type: categoryPayload('UpdateCategorySuccess'),
-    args: { input: t.arg({ type: UpdateCategoryInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, CategoryCycleError, CategoryKindMismatchError] },
-    resolve: async (_root, { input }, ctx) => {
-      const category = await updateCategory(ctx.db, ctx.viewer, {
-        id: decodeIdOf('Category', input.id, 'id'),
-        title: input.title,
-        parentId: decodeOptionalIdOf('Category', input.parentId, 'parentId'),
-      });
-      ctx.loaders.forgetCategoryTree();
-      return { categoryId: category.id };
-    },
-  }),
-);
-
-const DeleteCategoryInput = builder.inputType('DeleteCategoryInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
+defineMutation({
+  name: 'deleteCategory',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Category' },
+  service: deleteCategory,
+  alsoDeclares: [InvalidInputError],
+  payload: (_category, input) => ({ deletedId: input.id }),
+  success: deletedPayload('The global id of the deleted category.'),
 });
-
-const DeleteCategorySuccess = builder.objectRef<{ deletedId: string }>('DeleteCategorySuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId', { description: 'The global id of the deleted category.' }) }),
-});
-
-builder.mutationField('deleteCategory', (t) =>
-  t.field({
-    type: DeleteCategorySuccess,
-    args: { input: t.arg({ type: DeleteCategoryInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, CategoryHasChildrenError, CategoryInUseError] },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteCategory(ctx.db, ctx.viewer, { id: decodeIdOf('Category', input.id, 'id') });
-      ctx.loaders.forgetCategoryTree();
-      return { deletedId: input.id };
-    },
-  }),
-);

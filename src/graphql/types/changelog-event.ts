@@ -5,7 +5,7 @@
 import type { ChangeAction } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
-import type { ChangelogEventWithUser } from '../loaders.js';
+import type { ChangelogEventWithUser } from '../loaders/index.js';
 import { UserType } from './user.js';
 
 export const ChangeActionEnum = builder.enumType('ChangeAction', {

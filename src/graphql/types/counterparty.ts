@@ -1,8 +1,7 @@
-import { InvalidInputError } from '../../domain/errors.js';
-import { createCounterparty } from '../../services/counterparties.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { createCounterparty } from '../../services/ledger/counterparties.js';
 import { builder, PAGING } from '../builder.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { defineMutation } from '../mutation.js';
+import { recordPayload } from '../payloads.js';
 
 export const CounterpartyKindEnum = builder.enumType('CounterpartyKind', {
   description: 'SUPPLIER (CRM "поставщик", conid) or PARTNER ("партнёр", partid).',
@@ -38,31 +37,14 @@ builder.queryField('counterparties', (t) =>
   }),
 );
 
-const CreateCounterpartyInput = builder.inputType('CreateCounterpartyInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createCounterparty',
+  input: (t) => ({
     kind: t.field({ type: CounterpartyKindEnum, required: true }),
     name: t.string({ required: true }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  idempotent: true,
+  service: createCounterparty,
+  payload: (counterparty) => ({ counterpartyId: counterparty.id }),
+  success: recordPayload('counterparty', 'Counterparty', 'counterpartyId'),
 });
-
-const CreateCounterpartySuccess = builder.objectRef<{ counterpartyId: string }>('CreateCounterpartySuccess').implement({
-  fields: (t) => ({
-    counterparty: t.prismaField({
-      type: 'Counterparty',
-      resolve: (query, payload, _args, ctx) => ctx.db.counterparty.findUniqueOrThrow({ ...query, where: { id: payload.counterpartyId } }),
-    }),
-  }),
-});
-
-builder.mutationField('createCounterparty', (t) =>
-  t.field({
-    type: CreateCounterpartySuccess,
-    args: { input: t.arg({ type: CreateCounterpartyInput, required: true }) },
-    errors: { types: [InvalidInputError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createCounterparty', input, async (db) => ({
-        counterpartyId: (await createCounterparty(db, ctx.viewer, input)).id,
-      })),
-  }),
-);

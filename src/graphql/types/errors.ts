@@ -1,9 +1,11 @@
 /**
- * Every domain error class becomes a GraphQL object type implementing `Error`, so a client can
- * always ask `... on Error { code message }` and branch on the stable `code`.
+ * Every domain error class becomes a GraphQL object type implementing `Error`, registered here in
+ * one loop from the classes themselves (name, description and extra fields live on the class, in
+ * src/domain/errors.ts), so a client can always ask `... on Error { code message }` and branch on
+ * the stable `code`. A new error class needs no line here.
  */
 import * as errors from '../../domain/errors.js';
-import { DomainError, ERROR_CODES } from '../../domain/errors.js';
+import { DomainError, ERROR_CODES, type ExposedFields } from '../../domain/errors.js';
 import { builder } from '../builder.js';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', { values: ERROR_CODES });
@@ -21,53 +23,33 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   }),
 });
 
-type ErrorClass = new (...args: never[]) => DomainError;
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- error classes take differing constructor args
-function errorType(cls: new (...args: any[]) => DomainError, description: string) {
-  return builder.objectType(cls, {
+type ErrorClass = (new (...args: any[]) => DomainError) & { description: string; exposes: ExposedFields };
+
+/** Every concrete DomainError subclass the domain exports. */
+export const ERROR_CLASSES: readonly ErrorClass[] = (Object.values(errors) as unknown[]).filter(
+  (value): value is ErrorClass => typeof value === 'function' && value.prototype instanceof DomainError,
+);
+
+function registerErrorType(cls: ErrorClass): void {
+  builder.objectType(cls, {
     name: cls.name,
-    description,
+    description: cls.description,
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof cls,
-    fields: () => ({}),
+    fields: (t) =>
+      Object.fromEntries(
+        Object.entries(cls.exposes).map(([name, kind]) => {
+          const read = (error: DomainError) => (error as unknown as Record<string, unknown>)[name];
+          if (kind === 'decimal') return [name, t.field({ type: 'Decimal', resolve: (error) => read(error) as string })];
+          if (kind === 'strings') return [name, t.stringList({ resolve: (error) => read(error) as string[] })];
+          return [name, t.string({ resolve: (error) => read(error) as string })];
+        }),
+      ),
   });
 }
 
-errorType(errors.NotFoundError, 'The id names nothing this organization can see.');
-builder.objectFields(errors.NotFoundError, (t) => ({ entity: t.exposeString('entity') }));
-errorType(errors.InvalidIdError, 'The id is malformed or names an object of another type.');
-errorType(errors.InvalidInputError, 'A field breaks a shape rule: empty, too long, out of range.');
-errorType(errors.InvalidAmountError, 'An amount is not a decimal string, has the wrong sign, or more decimals than its currency allows.');
-errorType(errors.UnknownCurrencyError, 'Not an active ISO 4217 currency code.');
-errorType(errors.InsufficientFundsError, 'The account does not hold enough money for this.');
-builder.objectFields(errors.InsufficientFundsError, (t) => ({
-  available: t.field({ type: 'Decimal', resolve: (error) => error.available }),
-  required: t.field({ type: 'Decimal', resolve: (error) => error.required }),
-}));
-errorType(errors.AccountClosedError, 'The account is closed and takes no new records.');
-errorType(errors.AccountNotEmptyError, 'The account still holds money and cannot be closed.');
-errorType(errors.AccountInUseError, 'The account still has unposted records or transfers.');
-errorType(errors.CurrencyMismatchError, 'The amounts involved are in different currencies.');
-errorType(errors.SameAccountError, 'A transfer needs two different accounts.');
-errorType(errors.CategoryHasChildrenError, 'A category with children cannot be deleted.');
-errorType(errors.CategoryInUseError, 'Records still use this category; move them first.');
-errorType(errors.CategoryCycleError, 'A category cannot be moved below itself.');
-errorType(errors.CategoryKindMismatchError, 'Income and expense categories and records do not mix.');
-errorType(errors.AlreadyPostedError, 'The record is already posted.');
-errorType(errors.NotPostedError, 'The record is not posted.');
-errorType(errors.EntryPostedError, 'A posted record cannot be deleted; unpost it first.');
-errorType(errors.TransferCancelledError, 'The transfer was already cancelled.');
-errorType(errors.InvalidDateRangeError, 'The start date is after the end date.');
-errorType(errors.BudgetFrozenError, 'The budget is auto-frozen: this spend would pass its limit.');
-errorType(errors.AllocationExceededError, 'The parts of a transaction would add up to more than the transaction.');
-errorType(errors.DuplicateError, 'Something with the same unique key already exists.');
-errorType(errors.IdempotencyKeyReusedError, 'This idempotency key was used with a different input.');
-errorType(errors.FileTooLargeError, 'The file is over the upload size limit.');
-errorType(errors.FileTypeRefusedError, 'The file type is not accepted.');
-errorType(errors.UnknownValueError, 'A value outside a closed list; `allowed` lists the accepted ones.');
-builder.objectFields(errors.UnknownValueError, (t) => ({ allowed: t.exposeStringList('allowed') }));
-errorType(errors.TransactionInUseError, 'The transaction is still charged to budgets; delete its budget transactions first.');
+for (const cls of ERROR_CLASSES) registerErrorType(cls);
 
 /** Errors any mutation that takes ids or text can return. */
 export const COMMON_ERRORS: ErrorClass[] = [errors.InvalidIdError, errors.InvalidInputError, errors.NotFoundError];

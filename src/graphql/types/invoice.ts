@@ -1,11 +1,9 @@
-import { InvalidAmountError, InvalidDateRangeError, UnknownCurrencyError } from '../../domain/errors.js';
+import { InvalidIdError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
-import { createInvoice, deleteInvoice } from '../../services/allocation-targets.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { createInvoice, deleteInvoice } from '../../services/budgets/allocation-targets.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import { COMMON_ERRORS } from './errors.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 
 export const InvoiceType = builder.prismaNode('Invoice', {
   id: { field: 'id' },
@@ -35,52 +33,29 @@ builder.queryField('invoices', (t) =>
   }),
 );
 
-const CreateInvoiceSuccess = builder.objectRef<{ invoiceId: string }>('CreateInvoiceSuccess').implement({
-  fields: (t) => ({
-    invoice: t.prismaField({
-      type: 'Invoice',
-      resolve: (query, payload, _args, ctx) => ctx.db.invoice.findUniqueOrThrow({ ...query, where: { id: payload.invoiceId } }),
-    }),
-  }),
-});
-
-const CreateInvoiceInput = builder.inputType('CreateInvoiceInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createInvoice',
+  input: (t) => ({
     number: t.string({ required: true }),
     supplierName: t.string(),
     amount: t.field({ type: 'Decimal', required: true }),
     currency: t.string({ required: true }),
     issuedOn: t.field({ type: 'Date' }),
     dueOn: t.field({ type: 'Date' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  idempotent: true,
+  service: createInvoice,
+  alsoDeclares: [InvalidIdError, NotFoundError],
+  payload: (invoice) => ({ invoiceId: invoice.id }),
+  success: recordPayload('invoice', 'Invoice', 'invoiceId'),
 });
 
-builder.mutationField('createInvoice', (t) =>
-  t.field({
-    type: CreateInvoiceSuccess,
-    args: { input: t.arg({ type: CreateInvoiceInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, UnknownCurrencyError, InvalidAmountError, InvalidDateRangeError, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) => {
-      const { idempotencyKey: _key, ...fields } = input;
-      return withIdempotency(ctx, 'createInvoice', input, async (db) => ({ invoiceId: (await createInvoice(db, ctx.viewer, fields)).id }));
-    },
-  }),
-);
-
-const DeleteInvoiceInput = builder.inputType('DeleteInvoiceInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-const DeleteInvoiceSuccess = builder.objectRef<{ deletedId: string }>('DeleteInvoiceSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteInvoice',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Invoice' },
+  service: deleteInvoice,
+  alsoDeclares: [InvalidInputError],
+  payload: (_invoice, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteInvoice', (t) =>
-  t.field({
-    type: DeleteInvoiceSuccess,
-    args: { input: t.arg({ type: DeleteInvoiceInput, required: true }) },
-    errors: { types: COMMON_ERRORS },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteInvoice(ctx.db, ctx.viewer, { id: decodeIdOf('Invoice', input.id, 'id') });
-      return { deletedId: input.id };
-    },
-  }),
-);

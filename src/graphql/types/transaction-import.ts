@@ -1,14 +1,13 @@
 /**
  * importTransactions: bulk, idempotent by externalId, keeps the valid rows and reports every row
- * (see services/transaction-import.ts for the policy).
+ * (see services/budgets/external-transaction-import.ts for the policy).
  */
-import { withIdempotency } from '../../services/idempotency.js';
-import { importTransactions, type ImportReport, type ImportRowOutcome } from '../../services/transaction-import.js';
+import { InvalidIdError, NotFoundError, type DomainError } from '../../domain/errors.js';
+import { importTransactions, type ImportReport, type ImportRowOutcome } from '../../services/budgets/external-transaction-import.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
-import type { DomainError } from '../../domain/errors.js';
-import { COMMON_ERRORS, ErrorCodeEnum } from './errors.js';
+import { defineMutation } from '../mutation.js';
+import { ErrorCodeEnum } from './errors.js';
 
 /** A row's error as JSON, so an idempotent replay can return the report it stored. */
 type RowErrorJson = { code: DomainError['code']; message: string; field: string | null };
@@ -63,7 +62,7 @@ const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement(
   }),
 });
 
-const ImportTransactionsSuccess = builder.objectRef<ReportJson>('ImportTransactionsSuccess').implement({
+const importSuccess = (name: string) => builder.objectRef<ReportJson>(name).implement({
   description: 'Every valid row is stored (in one database transaction); every other row says why not.',
   fields: (t) => ({
     created: t.exposeInt('created'),
@@ -99,25 +98,15 @@ const ImportTransactionRowInput = builder.inputType('ImportTransactionRowInput',
   }),
 });
 
-const ImportTransactionsInput = builder.inputType('ImportTransactionsInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'importTransactions',
+  input: (t) => ({
     transactions: t.field({ type: [ImportTransactionRowInput], required: true, description: 'At most 1000 rows.' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  idempotent: true,
+  service: importTransactions,
+  serviceInput: (input) => ({ rows: input.transactions.map((row) => ({ ...row, counterpartyName: row.counterparty })) }),
+  alsoDeclares: [InvalidIdError, NotFoundError],
+  payload: reportJson,
+  success: importSuccess,
 });
-
-builder.mutationField('importTransactions', (t) =>
-  t.field({
-    type: ImportTransactionsSuccess,
-    args: { input: t.arg({ type: ImportTransactionsInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'importTransactions', input, async (db) =>
-        reportJson(
-          await importTransactions(db, ctx.viewer, {
-            rows: input.transactions.map((row) => ({ ...row, counterpartyName: row.counterparty })),
-          }),
-        ),
-      ),
-  }),
-);

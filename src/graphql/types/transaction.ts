@@ -1,23 +1,13 @@
-import {
-  AllocationExceededError,
-  BudgetFrozenError,
-  CurrencyMismatchError,
-  DuplicateError,
-  InvalidAmountError,
-  TransactionInUseError,
-  UnknownCurrencyError,
-  UnknownValueError,
-} from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import { requirePrintable } from '../../domain/text.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { createTransaction, deleteTransaction, updateTransaction } from '../../services/transactions.js';
-import { withIdempotency } from '../../services/idempotency.js';
+import { createTransaction, deleteTransaction, updateTransaction } from '../../services/budgets/external-transactions.js';
 import { builder, PAGING } from '../builder.js';
-import { decodeIdOf, decodeOptionalIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { decodeIdOf } from '../global-id.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
 import { TransactionDirectionEnum, TransactionTypeEnum } from './budget-enums.js';
-import { COMMON_ERRORS } from './errors.js';
 
 builder.prismaNode('Transaction', {
   id: { field: 'id' },
@@ -95,19 +85,11 @@ builder.queryField('transactions', (t) =>
   }),
 );
 
-function transactionPayload(name: string) {
-  return builder.objectRef<{ transactionId: string }>(name).implement({
-    fields: (t) => ({
-      transaction: t.prismaField({
-        type: 'Transaction',
-        resolve: (query, payload, _args, ctx) => ctx.db.transaction.findUniqueOrThrow({ ...query, where: { id: payload.transactionId } }),
-      }),
-    }),
-  });
-}
+const transactionPayload = recordPayload('transaction', 'Transaction', 'transactionId');
 
-const CreateTransactionInput = builder.inputType('CreateTransactionInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'createTransaction',
+  input: (t) => ({
     externalId: t.string({ required: true }),
     date: t.field({ type: 'Date', required: true }),
     amount: t.field({ type: 'Decimal', required: true, description: 'Positive; direction says which way the money went.' }),
@@ -117,33 +99,19 @@ const CreateTransactionInput = builder.inputType('CreateTransactionInput', {
     counterparty: t.string(),
     type: t.string({ description: 'GENERIC (default), INCOME or PROJECT.' }),
     projectId: t.id({ description: 'PROJECT transactions only.' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  ids: { projectId: 'Project' },
+  idempotent: true,
+  service: createTransaction,
+  serviceInput: (input) => ({ ...input, counterpartyName: input.counterparty }),
+  payload: (transaction) => ({ transactionId: transaction.id }),
+  success: transactionPayload,
 });
 
-const TRANSACTION_INPUT_ERRORS = [...COMMON_ERRORS, UnknownCurrencyError, UnknownValueError, InvalidAmountError, DuplicateError];
-
-builder.mutationField('createTransaction', (t) =>
-  t.field({
-    type: transactionPayload('CreateTransactionSuccess'),
-    args: { input: t.arg({ type: CreateTransactionInput, required: true }) },
-    errors: { types: [...TRANSACTION_INPUT_ERRORS, ...IDEMPOTENCY_ERRORS] },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'createTransaction', input, async (db) => {
-        const { idempotencyKey: _key, ...fields } = input;
-        const transaction = await createTransaction(db, ctx.viewer, {
-          ...fields,
-          counterpartyName: input.counterparty,
-          projectId: decodeOptionalIdOf('Project', input.projectId, 'projectId'),
-        });
-        return { transactionId: transaction.id };
-      }),
-  }),
-);
-
-const UpdateTransactionInput = builder.inputType('UpdateTransactionInput', {
-  description: 'Partial: an omitted field is kept; description, counterparty, projectId: null clears them.',
-  fields: (t) => ({
+defineMutation({
+  name: 'updateTransaction',
+  inputDescription: 'Partial: an omitted field is kept; description, counterparty, projectId: null clears them.',
+  input: (t) => ({
     id: t.id({ required: true }),
     externalId: t.string(),
     date: t.field({ type: 'Date' }),
@@ -155,42 +123,21 @@ const UpdateTransactionInput = builder.inputType('UpdateTransactionInput', {
     type: t.string(),
     projectId: t.id(),
   }),
+  ids: { id: 'Transaction', projectId: 'Project' },
+  service: updateTransaction,
+  serviceInput: (input) => ({ ...input, counterpartyName: input.counterparty }),
+  payload: (transaction) => ({ transactionId: transaction.id }),
+  success: transactionPayload,
 });
 
-builder.mutationField('updateTransaction', (t) =>
-  t.field({
-    type: transactionPayload('UpdateTransactionSuccess'),
-    args: { input: t.arg({ type: UpdateTransactionInput, required: true }) },
-    errors: { types: [...TRANSACTION_INPUT_ERRORS, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError] },
-    resolve: async (_root, { input }, ctx) => {
-      const transaction = await updateTransaction(ctx.db, ctx.viewer, {
-        ...input,
-        id: decodeIdOf('Transaction', input.id, 'id'),
-        counterpartyName: input.counterparty,
-        projectId: decodeOptionalIdOf('Project', input.projectId, 'projectId'),
-      });
-      // A new date can move spend in or out of budget windows.
-      ctx.loaders.forgetBudgetSpend();
-      return { transactionId: transaction.id };
-    },
-  }),
-);
-
-const DeleteTransactionInput = builder.inputType('DeleteTransactionInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
-const DeleteTransactionSuccess = builder.objectRef<{ deletedId: string }>('DeleteTransactionSuccess').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId') }),
+defineMutation({
+  name: 'deleteTransaction',
+  description: 'Deletes a transaction with its attachments; refused while budget transactions charge it to budgets.',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Transaction' },
+  service: deleteTransaction,
+  serviceInput: (input, ctx) => ({ id: input.id, storage: ctx.attachments }),
+  alsoDeclares: [InvalidInputError],
+  payload: (_transaction, input) => ({ deletedId: input.id }),
+  success: deletedPayload(),
 });
-
-builder.mutationField('deleteTransaction', (t) =>
-  t.field({
-    type: DeleteTransactionSuccess,
-    description: 'Deletes a transaction with its attachments; refused while budget transactions charge it to budgets.',
-    args: { input: t.arg({ type: DeleteTransactionInput, required: true }) },
-    errors: { types: [...COMMON_ERRORS, TransactionInUseError] },
-    resolve: async (_root, { input }, ctx) => {
-      await deleteTransaction(ctx.db, ctx.viewer, { id: decodeIdOf('Transaction', input.id, 'id') }, ctx.attachments);
-      return { deletedId: input.id };
-    },
-  }),
-);
-

@@ -15,14 +15,13 @@ import {
 } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { withIdempotency } from '../../services/idempotency.js';
-import { cancelTransfer, postTransfer, transferFunds } from '../../services/transfers.js';
+import { cancelTransfer, postTransfer, transferFunds } from '../../services/ledger/transfers.js';
 import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from '../idempotency.js';
+import { defineMutation } from '../mutation.js';
+import { recordPayload } from '../payloads.js';
 import { ChangelogEventType } from './changelog-event.js';
-import { COMMON_ERRORS } from './errors.js';
 
 export const TransferType = builder.prismaNode('Transfer', {
   id: { field: 'id' },
@@ -101,95 +100,43 @@ builder.prismaObjectFields('Account', (t) => ({
   }),
 }));
 
-function transferPayload(name: string) {
-  return builder.objectRef<{ transferId: string }>(name).implement({
-    fields: (t) => ({
-      transfer: t.prismaField({
-        type: 'Transfer',
-        resolve: (query, payload, _args, ctx) => ctx.db.transfer.findUniqueOrThrow({ ...query, where: { id: payload.transferId } }),
-      }),
-    }),
-  });
-}
+const transferPayload = recordPayload('transfer', 'Transfer', 'transferId');
 
-const TransferFundsInput = builder.inputType('TransferFundsInput', {
-  fields: (t) => ({
+defineMutation({
+  name: 'transferFunds',
+  description: 'CRM "move".',
+  input: (t) => ({
     fromAccountId: t.id({ required: true }),
     toAccountId: t.id({ required: true }),
     amount: t.field({ type: 'Decimal', required: true, description: 'In the accounts\' currency, greater than zero.' }),
     title: t.string({ required: true }),
     description: t.string(),
     post: t.boolean({ description: 'Move the money now (CRM do: "on"); refused with INSUFFICIENT_FUNDS if the source lacks it.' }),
-    idempotencyKey: idempotencyKeyField(t),
   }),
+  ids: { fromAccountId: 'Account', toAccountId: 'Account' },
+  idempotent: true,
+  service: transferFunds,
+  payload: (transfer) => ({ transferId: transfer.id }),
+  success: transferPayload,
 });
 
-builder.mutationField('transferFunds', (t) =>
-  t.field({
-    type: transferPayload('TransferFundsSuccess'),
-    description: 'CRM "move".',
-    args: { input: t.arg({ type: TransferFundsInput, required: true }) },
-    errors: {
-      types: [
-        ...COMMON_ERRORS,
-        InvalidAmountError,
-        SameAccountError,
-        CurrencyMismatchError,
-        AccountClosedError,
-        InsufficientFundsError,
-        ...IDEMPOTENCY_ERRORS,
-      ],
-    },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'transferFunds', input, async (db) => {
-        const transfer = await transferFunds(db, ctx.viewer, {
-          ...input,
-          fromAccountId: decodeIdOf('Account', input.fromAccountId, 'fromAccountId'),
-          toAccountId: decodeIdOf('Account', input.toAccountId, 'toAccountId'),
-        });
-        return { transferId: transfer.id };
-      }),
-  }),
-);
-
-const TransferIdInput = (name: string) => builder.inputType(name, { fields: (t) => ({ id: t.id({ required: true }) }) });
-
-const PostTransferInput = builder.inputType('PostTransferInput', {
-  fields: (t) => ({ id: t.id({ required: true }), idempotencyKey: idempotencyKeyField(t) }),
+defineMutation({
+  name: 'postTransfer',
+  description: 'Moves the money of a transfer recorded without `post`.',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Transfer' },
+  idempotent: true,
+  service: postTransfer,
+  payload: (transfer) => ({ transferId: transfer.id }),
+  success: transferPayload,
 });
 
-builder.mutationField('postTransfer', (t) =>
-  t.field({
-    type: transferPayload('PostTransferSuccess'),
-    description: 'Moves the money of a transfer recorded without `post`.',
-    args: { input: t.arg({ type: PostTransferInput, required: true }) },
-    errors: {
-      types: [
-        ...COMMON_ERRORS,
-        AlreadyPostedError,
-        TransferCancelledError,
-        AccountClosedError,
-        InsufficientFundsError,
-        ...IDEMPOTENCY_ERRORS,
-      ],
-    },
-    resolve: (_root, { input }, ctx) =>
-      withIdempotency(ctx, 'postTransfer', input, async (db) => {
-        const transfer = await postTransfer(db, ctx.viewer, { id: decodeIdOf('Transfer', input.id, 'id') });
-        return { transferId: transfer.id };
-      }),
-  }),
-);
-
-builder.mutationField('cancelTransfer', (t) =>
-  t.field({
-    type: transferPayload('CancelTransferSuccess'),
-    description: 'CRM "unmove": refused with INSUFFICIENT_FUNDS when the target no longer holds the money.',
-    args: { input: t.arg({ type: TransferIdInput('CancelTransferInput'), required: true }) },
-    errors: { types: [InvalidIdError, NotFoundError, TransferCancelledError, AccountClosedError, InsufficientFundsError] },
-    resolve: async (_root, { input }, ctx) => {
-      const transfer = await cancelTransfer(ctx.db, ctx.viewer, { id: decodeIdOf('Transfer', input.id, 'id') });
-      return { transferId: transfer.id };
-    },
-  }),
-);
+defineMutation({
+  name: 'cancelTransfer',
+  description: 'CRM "unmove": refused with INSUFFICIENT_FUNDS when the target no longer holds the money.',
+  input: (t) => ({ id: t.id({ required: true }) }),
+  ids: { id: 'Transfer' },
+  service: cancelTransfer,
+  payload: (transfer) => ({ transferId: transfer.id }),
+  success: transferPayload,
+});

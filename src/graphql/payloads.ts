@@ -1,0 +1,39 @@
+/**
+ * Success payloads of mutations (see ./mutation.ts). A payload keeps only ids, so an idempotent
+ * replay (which stores the payload as JSON) answers exactly like the first call; its fields re-read
+ * the object after commit with the client's selection.
+ */
+import type { ObjectRef } from '@pothos/core';
+import type PrismaTypes from '../generated/pothos-types.js';
+import { builder } from './builder.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+type ModelName = keyof PrismaTypes & string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one lookup for every model's delegate
+const delegateOf = (db: any, model: ModelName) => db[model.charAt(0).toLowerCase() + model.slice(1)];
+
+/**
+ * `{ <field>: <Model> }`, re-read by id. `key` names the id in the stored payload; it stays as it
+ * was first published (`accountId`, `entryId` …) so replays of stored outcomes keep working.
+ */
+export function recordPayload<Key extends string>(field: string, model: ModelName, key: Key, description?: string) {
+  return (name: string): ObjectRef<Types, Record<Key, string>> =>
+    builder.objectRef<Record<Key, string>>(name).implement({
+      description,
+      fields: (t) => ({
+        [field]: t.prismaField({
+          type: model,
+          resolve: (query, payload, _args, ctx) => delegateOf(ctx.db, model).findUniqueOrThrow({ ...query, where: { id: payload[key] } }),
+        }),
+      }),
+    });
+}
+
+/** `{ deletedId }`: the global id of what was deleted, as the client sent it. */
+export function deletedPayload(description?: string) {
+  return (name: string): ObjectRef<Types, { deletedId: string }> =>
+    builder.objectRef<{ deletedId: string }>(name).implement({
+      fields: (t) => ({ deletedId: t.exposeID('deletedId', { description }) }),
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * Employee, Contractor and Project: the named targets of budget allocations, each with a node
+ * type, a list query and create/delete mutations, built by one factory from the allocation-kind
+ * table (services/budgets/allocation-kinds.ts). Invoices carry money and dates: see invoice.ts.
+ */
+import { InvalidIdError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { ALLOCATION_KINDS, delegateOf, type AllocationKind } from '../../services/budgets/allocation-kinds.js';
+import { NAMED_TARGET_SERVICES } from '../../services/budgets/allocation-targets.js';
+import { builder, PAGING } from '../builder.js';
+import { defineMutation } from '../mutation.js';
+import { deletedPayload, recordPayload } from '../payloads.js';
+
+const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+// The three targets share the shape of Employee (id, name, one nullable detail, their allocations,
+// createdAt); the model and field names are typed as Employee's so Pothos checks that shape.
+function defineNamedTarget(kind: AllocationKind) {
+  const named = kind.named!;
+  const services = NAMED_TARGET_SERVICES.get(kind.target)!;
+  const idKey = `${lowerFirst(kind.target)}Id`;
+
+  const ref = builder.prismaNode(kind.target as 'Employee', {
+    id: { field: 'id' },
+    description: named.description,
+    nullable: true,
+    findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      [named.detail.field]: t.exposeString(named.detail.field as 'email', { nullable: true }),
+      [kind.list]: t.relation(kind.list as 'budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+
+  builder.queryField(named.list, (t) =>
+    t.prismaConnection({
+      type: kind.target as 'Employee',
+      cursor: 'id',
+      ...PAGING,
+      resolve: (query, _root, _args, ctx) =>
+        delegateOf(ctx.db, kind.target).findMany({
+          ...query,
+          where: { organizationId: ctx.viewer.organizationId },
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+      totalCount: (_root, _args, ctx) => delegateOf(ctx.db, kind.target).count({ where: { organizationId: ctx.viewer.organizationId } }),
+    }),
+  );
+
+  defineMutation({
+    name: `create${kind.target}`,
+    input: (t) => ({ name: t.string({ required: true }), [named.detail.field]: t.string() }),
+    idempotent: true,
+    service: services.create,
+    alsoDeclares: [InvalidIdError, NotFoundError],
+    payload: (target) => ({ [idKey]: target.id }),
+    success: recordPayload(lowerFirst(kind.target), kind.target, idKey),
+  });
+
+  defineMutation({
+    name: `delete${kind.target}`,
+    description: named.deleteDescription,
+    input: (t) => ({ id: t.id({ required: true }) }),
+    ids: { id: kind.target },
+    service: services.remove,
+    alsoDeclares: [InvalidInputError],
+    payload: (_target, input) => ({ deletedId: input.id }),
+    success: deletedPayload(),
+  });
+
+  return ref;
+}
+
+const TARGET_TYPES = new Map(ALLOCATION_KINDS.filter((kind) => kind.named).map((kind) => [kind.target, defineNamedTarget(kind)] as const));
+
+export const EmployeeType = TARGET_TYPES.get('Employee')!;

@@ -1,0 +1,70 @@
+/**
+ * Writes one changelog event per change, inside the caller's transaction, so a change and its
+ * record of who/when/what commit together. Money in `changes` is a decimal string.
+ */
+import type { ChangeAction, Prisma } from '../../generated/prisma/client.js';
+import type { Tx } from './unit-of-work.js';
+import type { Viewer } from './viewer.js';
+
+export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
+export type Changes = Record<string, FieldChange>;
+
+export interface ChangeRecord {
+  entityType:
+    | 'Account'
+    | 'Category'
+    | 'Counterparty'
+    | 'Entry'
+    | 'Transfer'
+    | 'Budget'
+    | 'BudgetGroup'
+    | 'Transaction'
+    | 'BudgetTransaction'
+    | 'Attachment'
+    | 'Employee'
+    | 'Contractor'
+    | 'Project'
+    | 'Invoice'
+    | 'BudgetEmployee'
+    | 'BudgetContractor'
+    | 'BudgetProject'
+    | 'BudgetInvoice';
+  entityId: string;
+  action: ChangeAction;
+  comment?: string;
+  changes?: Changes;
+}
+
+/** The row a change becomes: one shape for single and bulk writes. */
+function eventRow(viewer: Viewer, change: ChangeRecord) {
+  return {
+    organizationId: viewer.organizationId,
+    userId: viewer.userId,
+    entityType: change.entityType,
+    entityId: change.entityId,
+    action: change.action,
+    comment: change.comment ?? null,
+    changes: (change.changes ?? {}) as Prisma.InputJsonValue,
+  };
+}
+
+export async function recordChange(tx: Tx, viewer: Viewer, change: ChangeRecord): Promise<void> {
+  await tx.changelogEvent.create({ data: eventRow(viewer, change) });
+}
+
+/** Many events in one statement (bulk imports), in the order given. */
+export async function recordChanges(tx: Tx, viewer: Viewer, changes: readonly ChangeRecord[]): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.changelogEvent.createMany({ data: changes.map((change) => eventRow(viewer, change)) });
+}
+
+/** The fields whose value differs between `before` and `after`, as { field: { from, to } }. */
+export function diffFields<T extends Record<string, Prisma.InputJsonValue | null>>(before: T, after: Partial<T>): Changes {
+  const changes: Changes = {};
+  for (const [field, to] of Object.entries(after)) {
+    if (to === undefined) continue;
+    const from = before[field] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to: to as Prisma.InputJsonValue | null };
+  }
+  return changes;
+}

@@ -1,0 +1,88 @@
+/**
+ * Every row lock the services take, in one place, with one strength per table and the order in
+ * which a transaction takes them. Each helper finds the row in the viewer's organization (another
+ * tenant's id answers NOT_FOUND exactly like a missing one) and holds it until the transaction
+ * ends.
+ *
+ * Order, so two transactions never wait on each other in a circle:
+ *   category tree (advisory) → entry → transfer → external transaction → accounts (id order)
+ *   → budgets (id order) → attachment owner (KEY SHARE).
+ *
+ * Strengths:
+ * - Account: FOR NO KEY UPDATE, the lock an update of a non-key column (the balance) takes anyway.
+ *   Callers have often already inserted a row referencing the account (an entry, a transfer), whose
+ *   foreign-key check holds FOR KEY SHARE on it; FOR UPDATE would conflict with another
+ *   transaction's KEY SHARE and two such writers would deadlock. NO KEY UPDATE still serialises
+ *   every balance change and every close.
+ * - Entry, Transfer, Transaction, Budget: FOR UPDATE. Their deletes must exclude new rows that
+ *   reference them (an attachment holds its owner with FOR KEY SHARE, which FOR UPDATE waits for),
+ *   and a budget's spend check must see every charge before it. Callers that will insert a row
+ *   referencing a budget lock the budget first (see ledger/entries.ts).
+ * - The category tree: a transaction-scoped advisory lock per organization, since a move checks
+ *   the whole tree for cycles, not one row.
+ */
+import { NotFoundError } from '../../domain/errors.js';
+import type { Account, Budget, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
+import type { Tx } from './unit-of-work.js';
+import type { Viewer } from './viewer.js';
+
+const ENTRY_TYPE_NAME: Record<EntryKind, 'Expense' | 'Income'> = { EXPENSE: 'Expense', INCOME: 'Income' };
+
+/** Serialises changes to the organization's category tree. */
+export async function lockCategoryTree(tx: Tx, viewer: Viewer): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`;
+}
+
+/** An expense or income of this kind; a record of the other kind answers NOT_FOUND like a missing one. */
+export async function lockEntry(tx: Tx, viewer: Viewer, id: string, kind: EntryKind, field = 'id'): Promise<Entry> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Entry"
+     WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid AND kind = ${kind}::"EntryKind"
+       FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError(ENTRY_TYPE_NAME[kind], field);
+  return tx.entry.findUniqueOrThrow({ where: { id } });
+}
+
+export async function lockTransfer(tx: Tx, viewer: Viewer, id: string, field = 'id'): Promise<Transfer> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Transfer', field);
+  return tx.transfer.findUniqueOrThrow({ where: { id } });
+}
+
+/** An external transaction (bank / card), not the database's. */
+export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: string, field = 'transactionId'): Promise<Transaction> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Transaction', field);
+  return tx.transaction.findUniqueOrThrow({ where: { id: transactionId } });
+}
+
+/** One account. Several accounts: `lockAccounts`, which takes them in id order. */
+export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Account', field);
+  return tx.account.findUniqueOrThrow({ where: { id: accountId } });
+}
+
+/** Accounts in id order, so two operations on the same accounts (opposite transfers) cannot deadlock. */
+export async function lockAccounts(tx: Tx, viewer: Viewer, accountIds: Iterable<string>, field = 'accountId'): Promise<Map<string, Account>> {
+  const accounts = new Map<string, Account>();
+  for (const id of [...new Set(accountIds)].sort()) accounts.set(id, await lockAccount(tx, viewer, id, field));
+  return accounts;
+}
+
+export async function lockBudget(tx: Tx, viewer: Viewer, budgetId: string, field = 'budgetId'): Promise<Budget> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Budget', field);
+  return tx.budget.findUniqueOrThrow({ where: { id: budgetId } });
+}
+
+/** Budgets in id order (an edit moving spend between two budgets, a transaction split across several). */
+export async function lockBudgets(tx: Tx, viewer: Viewer, budgetIds: Iterable<string>, field = 'budgetId'): Promise<Map<string, Budget>> {
+  const budgets = new Map<string, Budget>();
+  for (const id of [...new Set(budgetIds)].sort()) budgets.set(id, await lockBudget(tx, viewer, id, field));
+  return budgets;
+}

@@ -1,0 +1,129 @@
+/**
+ * The income/expense category tree (CRM "budjet_cat"). Rules:
+ * - a child has its parent's kind (income and expense trees never mix);
+ * - a category cannot be moved below itself or its descendants;
+ * - a category with children, or still used by records, is not deleted. Deleting a used category
+ *   is refused rather than silently uncategorising records: a finance team's reports would shift
+ *   without anyone having decided it. Move the records (updateExpense/updateIncome) first.
+ */
+import { CategoryTree } from '../../domain/category-tree.js';
+import {
+  CategoryCycleError,
+  CategoryHasChildrenError,
+  CategoryInUseError,
+  CategoryKindMismatchError,
+  InvalidInputError,
+  NotFoundError,
+} from '../../domain/errors.js';
+import { requireTitle } from '../../domain/text.js';
+import type { Category, EntryKind } from '../../generated/prisma/client.js';
+import { diffFields, recordChange } from '../core/changelog.js';
+// Tree edits are serialised per organization, so two concurrent moves cannot together form a cycle.
+import { lockCategoryTree } from '../core/row-locks.js';
+import { service } from '../core/service.js';
+import type { Tx } from '../core/unit-of-work.js';
+import type { Viewer } from '../core/viewer.js';
+
+export async function findCategory(tx: Tx, viewer: Viewer, id: string, field: string): Promise<Category> {
+  const category = await tx.category.findFirst({ where: { id, organizationId: viewer.organizationId } });
+  if (!category) throw new NotFoundError('Category', field);
+  return category;
+}
+
+export interface CreateCategoryInput {
+  title: string;
+  kind: EntryKind;
+  parentId?: string | null;
+}
+
+/**
+ * Adds a category under a parent of the same kind.
+ * InvalidInputError: empty or over-long title. NotFoundError: no such parent in this organization.
+ * CategoryKindMismatchError: the parent is of the other kind.
+ */
+export const createCategory = service(
+  [InvalidInputError, NotFoundError, CategoryKindMismatchError],
+  async ({ tx, viewer }, input: CreateCategoryInput): Promise<Category> => {
+    const title = requireTitle(input.title);
+    await lockCategoryTree(tx, viewer);
+    if (input.parentId) {
+      const parent = await findCategory(tx, viewer, input.parentId, 'parentId');
+      if (parent.kind !== input.kind) {
+        throw new CategoryKindMismatchError(`Parent "${parent.title}" is an ${parent.kind} category; this one is ${input.kind}`, 'parentId');
+      }
+    }
+    const category = await tx.category.create({
+      data: { organizationId: viewer.organizationId, kind: input.kind, title, parentId: input.parentId ?? null },
+    });
+    await recordChange(tx, viewer, { entityType: 'Category', entityId: category.id, action: 'NEW', comment: title });
+    return category;
+  },
+);
+
+export interface UpdateCategoryInput {
+  id: string;
+  /** Omitted or null: keep. */
+  title?: string | null;
+  /** Omitted: keep. null: make it a root. An id: move below that category. */
+  parentId?: string | null;
+}
+
+/**
+ * Renames and/or moves a category.
+ * NotFoundError: the category or the new parent does not exist. CategoryCycleError: the new parent
+ * is the category itself or one of its descendants. CategoryKindMismatchError: the new parent is of
+ * the other kind. InvalidInputError: empty or over-long title.
+ */
+export const updateCategory = service(
+  [InvalidInputError, NotFoundError, CategoryCycleError, CategoryKindMismatchError],
+  async ({ tx, viewer }, input: UpdateCategoryInput): Promise<Category> => {
+    const title = input.title === undefined || input.title === null ? undefined : requireTitle(input.title);
+    await lockCategoryTree(tx, viewer);
+    const before = await findCategory(tx, viewer, input.id, 'id');
+    if (input.parentId) {
+      const parent = await findCategory(tx, viewer, input.parentId, 'parentId');
+      if (parent.kind !== before.kind) {
+        throw new CategoryKindMismatchError(`Parent "${parent.title}" is an ${parent.kind} category; this one is ${before.kind}`, 'parentId');
+      }
+      const tree = new CategoryTree(
+        await tx.category.findMany({ where: { organizationId: viewer.organizationId, kind: before.kind } }),
+      );
+      if (tree.isSelfOrDescendant(parent.id, before.id)) {
+        throw new CategoryCycleError(`"${before.title}" cannot be moved below itself or one of its own subcategories`, 'parentId');
+      }
+    }
+    const changes = diffFields({ title: before.title, parentId: before.parentId }, { title, parentId: input.parentId });
+    if (Object.keys(changes).length === 0) return before;
+    const category = await tx.category.update({ where: { id: before.id }, data: { title, parentId: input.parentId } });
+    await recordChange(tx, viewer, {
+      entityType: 'Category',
+      entityId: category.id,
+      action: changes.parentId ? 'MOVED' : 'UPDATED',
+      changes,
+    });
+    return category;
+  },
+);
+
+/**
+ * Deletes a leaf category nobody uses.
+ * CategoryHasChildrenError: it has subcategories (CRM error 408). CategoryInUseError: records use it.
+ */
+export const deleteCategory = service(
+  [NotFoundError, CategoryHasChildrenError, CategoryInUseError],
+  async ({ tx, viewer }, input: { id: string }): Promise<Category> => {
+    await lockCategoryTree(tx, viewer);
+    const category = await findCategory(tx, viewer, input.id, 'id');
+    const children = await tx.category.count({ where: { parentId: category.id } });
+    if (children > 0) {
+      throw new CategoryHasChildrenError(`"${category.title}" has ${children} subcategories; delete or move them first`, 'id');
+    }
+    const records = await tx.entry.count({ where: { categoryId: category.id } });
+    if (records > 0) {
+      throw new CategoryInUseError(`${records} records use "${category.title}"; move them to another category first`, 'id');
+    }
+    await tx.category.delete({ where: { id: category.id } });
+    await recordChange(tx, viewer, { entityType: 'Category', entityId: category.id, action: 'DELETED', comment: category.title });
+    return category;
+  },
+);

@@ -1,0 +1,116 @@
+/**
+ * `npm start` end to end: `npx tsx src/main.ts` on a fresh embedded data directory seeds the demo,
+ * serves it, holds the directory against the CLI, stops cleanly on SIGTERM, and on restart keeps
+ * the data without seeding again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allot, childEnv, isAlive, start, tempDataDir, type Running } from '../support/processes.js';
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+let data: ReturnType<typeof tempDataDir>;
+beforeAll(() => {
+  data = tempDataDir('main');
+});
+afterAll(() => data.remove());
+
+interface Served {
+  server: Running;
+  base: string;
+  /** The server's own pid, from the data directory's lock. */
+  pid: number;
+}
+
+async function serve(): Promise<Served> {
+  const port = await freePort();
+  const server = start('npx', ['tsx', 'src/main.ts'], childEnv(data.dir, { PORT: String(port), HOST: '127.0.0.1' }));
+  await server.waitFor(/serving GraphQL at/, 90_000);
+  const pid = JSON.parse(readFileSync(path.join(data.dir, 'allot.lock'), 'utf8')).pid as number;
+  return { server, base: `http://127.0.0.1:${port}`, pid };
+}
+
+async function stop(served: Served): Promise<number | null> {
+  process.kill(served.pid, 'SIGTERM');
+  return served.server.exited;
+}
+
+async function query(base: string, key: string, text: string) {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: text }),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const DEMO = '{ viewer { id name isDemo } categories { title } accounts { totalCount } }';
+
+describe('src/main.ts', () => {
+  let demoKey: string;
+  let firstData: unknown;
+
+  it('seeds the demo on first start, prints its key once and serves it', async () => {
+    const served = await serve();
+    try {
+      const output = served.server.output();
+      expect(output).toMatch(/"applied":1,"alreadyApplied":0/);
+      const match = /Its API key \(shown once\):\s+(allot_\S+)/.exec(output);
+      expect(match).not.toBeNull();
+      demoKey = match![1]!;
+      expect(output.split(demoKey)).toHaveLength(2); // printed exactly once
+
+      const answer = await query(served.base, demoKey, DEMO);
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.viewer).toMatchObject({ isDemo: true });
+      expect(answer.body.data.categories.map((c: { title: string }) => c.title)).toEqual(
+        expect.arrayContaining(['Прочие поступления', 'Расходы на офис', 'Реклама', 'Сотрудники']),
+      );
+      expect(answer.body.data.accounts.totalCount).toBe(1);
+      firstData = answer.body.data;
+
+      expect((await fetch(`${served.base}/health`)).status).toBe(200);
+      expect((await fetch(`${served.base}/ready`)).status).toBe(200);
+    } finally {
+      expect(await stop(served)).toBe(0);
+    }
+    expect(served.server.output()).toMatch(/"signal":"SIGTERM".*finishing in-flight requests/);
+    expect(isAlive(served.pid)).toBe(false);
+    expect(existsSync(path.join(data.dir, 'allot.lock'))).toBe(false);
+  }, 120_000);
+
+  it('on restart keeps the data, does not seed again, and holds the directory against the CLI', async () => {
+    const served = await serve();
+    try {
+      const output = served.server.output();
+      expect(output).toMatch(/"applied":0,"alreadyApplied":1/);
+      expect(output).not.toContain('Created the demo organization');
+      expect(output).not.toMatch(/allot_\S+/);
+
+      const answer = await query(served.base, demoKey, DEMO);
+      expect(answer.body.data).toEqual(firstData);
+
+      // In development, GraphiQL opens with the demo key filled in, also after a restart.
+      const graphiql = await fetch(`${served.base}/graphql`, { headers: { accept: 'text/html' } });
+      expect(await graphiql.text()).toContain(demoKey);
+
+      const refused = await allot(data.dir, 'org', 'list');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`in use by the Allot server (pid ${served.pid})`);
+    } finally {
+      expect(await stop(served)).toBe(0);
+    }
+    // Still exactly one organization: the CLI can read the directory now the server has stopped.
+    const list = await allot(data.dir, 'org', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(1);
+  }, 180_000);
+});

@@ -262,6 +262,9 @@ function canonicalMismatch(a: unknown, b: unknown): string | undefined {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  // The code measured is the code at the start of the run.
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'prisma', 'package.json'], { cwd: ROOT }).toString().trim() ? ' (with uncommitted changes)' : '';
   ensureTools();
   work = mkdtempSync(path.join(tmpdir(), 'allot-bench-compare.'));
   const node20 = process.execPath;
@@ -426,17 +429,17 @@ async function main(): Promise<void> {
       const server = startServer(spec);
       await waitReady(server, data.apiKey);
       await runWrk(spec.port, scripts.get(`${key}:${allot24.spec.name}`)!, 2, 2);
+      const from = Number(process.hrtime.bigint() / 1000n);
       await runWrk(spec.port, scripts.get(`${key}:${allot24.spec.name}`)!, SECONDS, 2);
+      const to = Number(process.hrtime.bigint() / 1000n);
       await stopServer(server);
       const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
       if (!file) throw new Error(`no CPU profile written in ${dir}`);
-      profiles.push(`### ${READS.find((q) => q.key === key)!.label}\n\n${summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))}`);
+      profiles.push(`### ${READS.find((q) => q.key === key)!.label}\n\n${summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')), { from, to })}`);
     }
   }
 
   // 5. Report.
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'prisma', 'package.json'], { cwd: ROOT }).toString().trim() ? ' (with uncommitted changes)' : '';
   const date = new Date().toISOString().slice(0, 10);
   const lines: string[] = [];
   lines.push(`# bench:compare ${date}`, '');

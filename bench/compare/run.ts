@@ -484,7 +484,7 @@ async function main(): Promise<void> {
     'PostGraphile runs the Amber preset with no API-key check (one statement per request); the raw server checks the key as Allot does (one lookup) and runs one hand-written statement per read.',
     '',
   );
-  if (profiles.length > 0) lines.push('## Where Allot spends its CPU (self time by package)', '', ...profiles, '');
+  if (profiles.length > 0) lines.push('## Where Allot spends its CPU (self time by package)', '', ...profiles.flatMap((profile) => [profile, '']));
   const elapsed = (Date.now() - startedAt) / 1000;
   lines.push(`Run took ${Math.floor(elapsed / 60)} min ${Math.round(elapsed % 60)} s.`, '');
   const markdown = lines.join('\n');

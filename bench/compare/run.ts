@@ -231,7 +231,12 @@ async function measure(running: Running, script: string, seconds: number, thread
   const before = procCpuTicks(pid);
   const result = await runWrk(running.spec.port, script, seconds, threads);
   const cpuMs = ((procCpuTicks(pid) - before) * 1000) / CLK_TCK;
-  return { ...result, cpuMsPerRequest: cpuMs / Math.max(1, result.requests), rssMb: procRssMb(pid) };
+  if (result.requests === 0) {
+    // Nothing finished inside the run (e.g. (a) at 1M entries with a short BENCH_SECONDS): say n/a, not 0 ms.
+    log(`no request finished in ${seconds} s on :${running.spec.port}; raise BENCH_SECONDS`);
+    return { ...result, p50: NaN, p99: NaN, cpuMsPerRequest: NaN, rssMb: procRssMb(pid) };
+  }
+  return { ...result, cpuMsPerRequest: cpuMs / result.requests, rssMb: procRssMb(pid) };
 }
 
 async function statementsPerRequest(admin: pg.Client | undefined, send: () => Promise<void>, samples: number): Promise<number | undefined> {

@@ -97,7 +97,7 @@ export async function seed(url: string, entries: number): Promise<Seeded> {
          SELECT gen_random_uuid(), $1::uuid, s.kind::"EntryKind",
                 CASE WHEN s.kind = 'EXPENSE' THEN 'Expense ' ELSE 'Income ' END || s.g,
                 CASE WHEN s.kind = 'EXPENSE' THEN ($3::uuid[])[1 + s.g % cardinality($3::uuid[])] ELSE ($4::uuid[])[1 + s.g % cardinality($4::uuid[])] END,
-                ($2::uuid[])[1 + s.g % 5], 100 + (s.g * 7919) % 100000,
+                ($2::uuid[])[1 + s.g % 5], 100 + (s.g::bigint * 7919) % 100000,
                 extract(year FROM s.at)::int, extract(month FROM s.at)::int, s.at::date,
                 s.g % 3 <> 0, CASE WHEN s.g % 3 <> 0 THEN s.at END, $5::uuid,
                 CASE WHEN s.kind = 'EXPENSE' AND s.g % 10 = 0 THEN ($6::uuid[])[1 + (s.g / 10) % 50] END,

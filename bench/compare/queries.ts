@@ -118,7 +118,7 @@ export function writeBody(accountId: string, categoryId: string): string {
   });
 }
 
-/** (b) on PostGraphile: Allot's spend rule (src/services/budget-spend.ts) as a computed column. */
+/** (b) on PostGraphile: Allot's spend rule (src/services/budgets/spend.ts) as a computed column. */
 export const POSTGRAPHILE_SPENT_FUNCTION = `
 CREATE OR REPLACE FUNCTION public."Budget_spent"(b public."Budget") RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT (COALESCE((SELECT SUM(e."amountMinor") FROM "Entry" e

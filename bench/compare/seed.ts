@@ -15,10 +15,11 @@
  */
 import pg from 'pg';
 import { openDatabase } from '../../src/db/open.js';
-import { createAccount } from '../../src/services/accounts.js';
-import { createBudget } from '../../src/services/budgets.js';
-import { createCategory } from '../../src/services/categories.js';
-import { createOrganization } from '../../src/services/organizations.js';
+import { createAccount } from '../../src/services/ledger/accounts.js';
+import { createBudget } from '../../src/services/budgets/budgets.js';
+import { createCategory } from '../../src/services/ledger/categories.js';
+import { createOrganization } from '../../src/services/core/organizations.js';
+import { runService } from '../../src/services/core/service.js';
 
 export interface Seeded {
   organizationId: string;
@@ -44,11 +45,11 @@ export async function seed(url: string, entries: number): Promise<Seeded> {
     const opening = `${Math.max(1_000_000, entries * 200)}.00`;
     const readAccountIds: string[] = [];
     for (let n = 1; n <= 5; n += 1) {
-      readAccountIds.push((await createAccount(db, viewer, { name: `Account ${n}`, bank: 'Bench Bank', currency: 'EUR', openingBalance: opening })).id);
+      readAccountIds.push((await runService(db, viewer, createAccount, { name: `Account ${n}`, bank: 'Bench Bank', currency: 'EUR', openingBalance: opening })).id);
     }
     const writeAccountIds: string[] = [];
     for (let n = 1; n <= WRITE_ACCOUNTS; n += 1) {
-      writeAccountIds.push((await createAccount(db, viewer, { name: `Write ${String(n).padStart(2, '0')}`, currency: 'EUR', openingBalance: '100000000.00' })).id);
+      writeAccountIds.push((await runService(db, viewer, createAccount, { name: `Write ${String(n).padStart(2, '0')}`, currency: 'EUR', openingBalance: '100000000.00' })).id);
     }
 
     const expenseLeaves: string[] = [];
@@ -57,13 +58,13 @@ export async function seed(url: string, entries: number): Promise<Seeded> {
     const tree = async (kind: 'EXPENSE' | 'INCOME', shape: [number, number, number], leaves: string[]) => {
       const prefix = kind === 'EXPENSE' ? 'Expense' : 'Income';
       for (let r = 1; r <= shape[0]; r += 1) {
-        const root = await createCategory(db, viewer, { title: `${prefix} ${r}`, kind });
+        const root = await runService(db, viewer, createCategory, { title: `${prefix} ${r}`, kind });
         categories += 1;
         for (let c = 1; c <= shape[1]; c += 1) {
-          const child = await createCategory(db, viewer, { title: `${prefix} ${r}.${c}`, kind, parentId: root.id });
+          const child = await runService(db, viewer, createCategory, { title: `${prefix} ${r}.${c}`, kind, parentId: root.id });
           categories += 1;
           for (let g = 1; g <= shape[2]; g += 1) {
-            leaves.push((await createCategory(db, viewer, { title: `${prefix} ${r}.${c}.${g}`, kind, parentId: child.id })).id);
+            leaves.push((await runService(db, viewer, createCategory, { title: `${prefix} ${r}.${c}.${g}`, kind, parentId: child.id })).id);
             categories += 1;
           }
         }
@@ -76,7 +77,7 @@ export async function seed(url: string, entries: number): Promise<Seeded> {
     const yearAgo = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), today.getUTCDate()));
     const budgetIds: string[] = [];
     for (let n = 1; n <= 50; n += 1) {
-      const budget = await createBudget(db, viewer, {
+      const budget = await runService(db, viewer, createBudget, {
         name: `Budget ${String(n).padStart(2, '0')}`,
         type: 'GLOBAL',
         granularity: 'MONTH',

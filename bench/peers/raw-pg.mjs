@@ -2,7 +2,7 @@
  * The floor for `npm run bench:compare`: a minimal Node HTTP server over `pg` that answers the
  * benchmark's operations with the same JSON Allot answers, and nothing else.
  *
- * - It checks the API key exactly as Allot does (src/services/organizations.ts,
+ * - It checks the API key exactly as Allot does (src/services/core/organizations.ts,
  *   authenticateApiKey): `allot_` prefix, SHA-256 of the secret looked up in "ApiKey" by
  *   "secretHash", refused when revoked, constant-time comparison. One statement, every request,
  *   not cached.
@@ -62,7 +62,7 @@ const READS = {
                 ORDER BY e."createdAt" DESC, e.id DESC LIMIT 50) p`,
     params: (viewer) => [viewer.organizationId],
   },
-  // (b) one budget with its spent amount (Allot's spend rule, src/services/budget-spend.ts).
+  // (b) one budget with its spent amount (Allot's spend rule, src/services/budgets/spend.ts).
   B: {
     sql: `SELECT json_build_object('data', json_build_object('node', (
             SELECT json_build_object('id', ${gid('Budget', 'b.id')}, 'name', b.name, 'limit', ${money('b."limitMinor"')},

@@ -108,24 +108,20 @@ subscription BudgetAlerts($budgetId: ID) {
   ];
 }
 
-/** Finds the demo ids for the tabs, through the demo key's own organization. */
+/** Finds the demo ids for the tabs, through the demo key's own organization: an unposted expense that charges a budget, and that budget. */
 export async function demoExampleIds(db: Db, apiKey: string): Promise<ExampleIds> {
   const viewer = await authenticateApiKey(db, apiKey);
   if (!viewer) return {};
   const organizationId = viewer.organizationId;
   const expense = await db.entry.findFirst({
-    where: { organizationId, kind: 'EXPENSE', posted: false },
+    where: { organizationId, kind: 'EXPENSE', posted: false, budgetId: { not: null } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true },
-  });
-  const budget = await db.budget.findFirst({
-    where: { organizationId, config: { has: 'SPEND_ALERTS' } },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true },
+    select: { id: true, budgetId: true },
   });
   return {
     unpostedExpenseId: expense ? encodeGlobalId('Expense', expense.id) : undefined,
-    budgetId: budget ? encodeGlobalId('Budget', budget.id) : undefined,
+    // The subscription tab watches the budget that posting this expense charges.
+    budgetId: expense?.budgetId ? encodeGlobalId('Budget', expense.budgetId) : undefined,
   };
 }
 

@@ -86,7 +86,7 @@ describe('src/main.ts', () => {
       expect(answer.body.data.categories.map((c: { title: string }) => c.title)).toEqual(
         expect.arrayContaining(['Прочие поступления', 'Расходы на офис', 'Реклама', 'Сотрудники']),
       );
-      expect(answer.body.data.accounts.totalCount).toBe(1);
+      expect(answer.body.data.accounts.totalCount).toBe(3);
       firstData = answer.body.data;
 
       expect((await fetch(`${served.base}/health`)).status).toBe(200);

@@ -1,8 +1,7 @@
 /**
  * `npm start` end to end: `npx tsx src/main.ts` on a fresh embedded data directory seeds the demo,
- * serves it with a banner on stderr, runs CLI commands over its admin socket meanwhile, stops cleanly
- * on SIGTERM, and on restart keeps
- * the data without seeding again.
+ * serves it with a banner on stderr, runs CLI commands over its admin socket meanwhile, stops
+ * cleanly on SIGTERM, and on restart keeps the data without seeding again.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';

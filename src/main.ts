@@ -1,6 +1,7 @@
 /**
  * `npm start`: opens the database (embedded PGlite unless DATABASE_URL is set), applies
- * migrations, seeds the demo organization on an empty database, and serves GraphQL.
+ * migrations, seeds the demo organization on an empty database, serves GraphQL, and (embedded)
+ * the admin socket the CLI uses meanwhile. A banner on standard error says where to go next.
  * Every defence is configured from the environment (src/config.ts, docs/hardening.md).
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
 import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
+import { startAdminSocket } from './http/admin-socket.js';
 import { createHttpServer } from './http/server.js';
+import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
 
@@ -39,6 +42,8 @@ logger.info(
 );
 
 let graphiqlApiKey: string | undefined;
+/** The demo key, only on the start that created it (printed once, in the banner). */
+let createdKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
   const demo = await seedDemoOrganization(db);
   if (config.environment === 'production') {
@@ -46,15 +51,25 @@ if (config.seedDemo && (await db.organization.count()) === 0) {
     await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
     logger.warn({ organizationId: demo.organizationId, keyFile: demoKeyFile }, 'created the demo organization; its API key is in the key file');
   } else {
-    // Printed for the developer, never logged.
-    console.log(`\nCreated the demo organization ${demo.organizationId}. Its API key (shown once):\n\n  ${demo.apiKey}\n`);
+    // Shown to the developer in the banner (standard error), never logged.
+    createdKey = demo.apiKey;
+    logger.info({ organizationId: demo.organizationId }, 'created the demo organization');
     // Development convenience only: lets GraphiQL open with the header filled in after a restart.
     if (config.environment === 'development') await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
   }
   graphiqlApiKey = demo.apiKey;
 } else if (config.environment === 'development') {
-  graphiqlApiKey = await readFile(demoKeyFile, 'utf8').catch(() => undefined);
+  graphiqlApiKey = await readFile(demoKeyFile, 'utf8').then((key) => key.trim(), () => undefined);
 }
+const development = config.environment === 'development';
+const keyFileShown = development && graphiqlApiKey ? demoKeyFile : undefined;
+
+// Embedded mode: operator commands reach this process over a unix socket in the data directory.
+const adminSocket =
+  database.kind === 'pglite' ? await startAdminSocket({ dataDir: config.dataDir, database, logger }).catch((error) => {
+    logger.warn({ err: error }, 'could not open the admin socket; the CLI cannot run while the server does');
+    return undefined;
+  }) : undefined;
 
 const telemetry = createTelemetry({
   logger,
@@ -72,7 +87,8 @@ const server = createHttpServer({
   receiveTimeoutMs: config.requestTimeoutMs,
   metrics: config.observability.metrics ? { token: config.observability.metricsToken } : undefined,
   graphiql: config.access.graphiql,
-  graphiqlApiKey: config.environment === 'development' ? graphiqlApiKey : undefined,
+  graphiqlApiKey: development ? graphiqlApiKey : undefined,
+  demoKeyFile: keyFileShown,
   hardening: {
     limits: config.limits,
     rateLimit: config.rateLimit,
@@ -84,6 +100,18 @@ server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port }, `Allot is serving GraphQL at http://localhost:${port}/graphql`);
+  if (config.environment !== 'production') {
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    process.stderr.write(
+      startBanner({
+        origin: `http://${host}:${port}`,
+        graphiql: config.access.graphiql,
+        createdKey,
+        keyFile: keyFileShown,
+        adminSocket: adminSocket?.path,
+      }),
+    );
+  }
 });
 
 // Idempotency keys are kept at least the retention; older ones are forgotten hourly.
@@ -113,6 +141,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {
     clearInterval(idleSweeper);
+    await adminSocket?.close();
     await database.close();
     logger.info('database closed; exiting');
     process.exit(0);

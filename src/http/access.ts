@@ -5,9 +5,11 @@
  * - introspection `off` refuses it even with a key (INTROSPECTION_DISABLED, 403);
  * - trusted documents: with a manifest, only its operations run, sent by hash
  *   (`extensions.persistedQuery.sha256Hash`, Apollo's format);
- * - CSRF: a request a browser would send without a CORS preflight (GET, form or text bodies)
- *   must carry the `X-Allot-CSRF` header (any value), so another site cannot make a victim's
- *   browser run an operation. JSON POSTs are preflighted by browsers and need nothing.
+ * - CSRF: a POST a browser would send without a CORS preflight (form, multipart or text bodies)
+ *   must carry the `X-Allot-CSRF` header (any value), so another site cannot make a browser
+ *   write. JSON POSTs are preflighted by browsers and need nothing; GET needs nothing either: it
+ *   runs queries only (yoga answers a mutation over GET with 405) and the API has no ambient
+ *   credentials (docs/hardening.md, "CSRF", has the reasoning).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -71,11 +73,17 @@ export function accessPlugin(config: Pick<AccessConfig, 'introspection'>, isAnon
   };
 }
 
-/** Re-issues the CSRF plugin's refusal with a code clients can branch on. */
+/**
+ * Re-issues the CSRF plugin's refusal with a code clients can branch on. GET passes: it cannot
+ * write (queries only), and a cross-site GET carries no API key, because keys are bearer headers
+ * that only a page's own script sets (which makes its request a preflighted CORS request). So
+ * urql's and Apollo's GET queries work with their defaults.
+ */
 export function csrfPlugin(): Plugin {
   const inner = useCSRFPrevention({ requestHeaders: [CSRF_HEADER] });
   return {
     onRequestParse(payload) {
+      if (payload.request.method === 'GET' || payload.request.method === 'HEAD') return;
       try {
         return inner.onRequestParse?.(payload);
       } catch {

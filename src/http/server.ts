@@ -2,12 +2,13 @@
  * Node's HTTP server in front of yoga. It owns what must happen before GraphQL sees a request:
  * the body-size limit (so a huge body is refused while streaming, before it is buffered whole),
  * the time allowed to receive a request, the liveness / readiness probes, which answer without an
- * API key, and Prometheus' /metrics.
+ * API key, Prometheus' /metrics, and the landing page at `/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
+import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
 import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
 
@@ -20,6 +21,8 @@ export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   receiveTimeoutMs?: number;
   /** True once the process is shutting down: /ready fails so load balancers stop sending. */
   draining?: () => boolean;
+  /** Development: where the demo key is stored, named on the landing page at `/`. */
+  demoKeyFile?: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -38,17 +41,37 @@ function bodyLimit(req: IncomingMessage, options: ServerOptions, attachments: At
   return multipart ? attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * How much of a too-large body is still read (and thrown away) so the client, having sent it all,
+ * reads the 413: Node 24's fetch, for one, reports only EPIPE when the server closes first.
+ * Beyond it the connection is cut. Nothing of it is kept in memory.
+ */
+const DISCARD_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    if (tooLarge && declared > limit + DISCARD_BYTES) {
+      req.destroy();
+      return reject(new BodyTooLargeError());
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit && !tooLarge) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (size > limit + DISCARD_BYTES) {
+        req.destroy();
+        reject(new BodyTooLargeError());
+      } else if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => (tooLarge ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+  });
 }
 
 export function createHttpServer(options: ServerOptions): Server {
@@ -61,6 +84,15 @@ export function createHttpServer(options: ServerOptions): Server {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+        // The Host header is the client's; it is escaped in the page and only shown back to it.
+        const page = renderLandingPage(
+          { graphiql: options.graphiql, metrics: options.metrics, demoKeyFile: options.demoKeyFile },
+          `http://${req.headers.host ?? 'localhost'}`,
+        );
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        return res.end(req.method === 'HEAD' ? undefined : page);
+      }
       if (url.pathname === '/ready') {
         if (options.draining?.()) return sendJson(res, 503, { status: 'shutting down' });
         const ready = await options.database.ping();

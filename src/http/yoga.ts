@@ -20,6 +20,7 @@ import { AttachmentStorage } from '../services/attachments/attachment-storage.js
 import { authenticateApiKey } from '../services/core/organizations.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
 import { errorShapePlugin } from './error-shape.js';
+import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { maskError } from './errors.js';
 import { documentLimitPlugins, requestTimeoutPlugin } from './limits.js';
 import { createLogger, createTelemetry, type Telemetry } from './observability.js';
@@ -110,12 +111,15 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
     landingPage: false,
     batching: false,
     healthCheckEndpoint: '/health',
+    // Self-hosted (no CDN), with example tabs; in development the demo key and ids (graphiql.ts).
     graphiql: options.graphiql
-      ? {
-          title: 'Allot',
-          headers: options.graphiqlApiKey ? JSON.stringify({ Authorization: `Bearer ${options.graphiqlApiKey}` }) : undefined,
+      ? async () => {
+          const apiKey = options.graphiqlApiKey;
+          const ids = apiKey ? await demoExampleIds(options.db, apiKey).catch(() => ({})) : {};
+          return graphiqlOptions({ apiKey, ids });
         }
       : false,
+    renderGraphiQL,
     maskedErrors: { maskError: (error) => maskError(error, logError) },
     logging: telemetry.logger,
     context: async ({ request }): Promise<Context> => {

@@ -1,12 +1,11 @@
 /**
- * The demo organization created on first start: the CRM's category tree (seed 004), a bank
- * account, and the "EMEA Marketing FY25" budget (seed 000), all written through the services so
- * the demo obeys the same rules as real data.
+ * The demo organization created on first start: the CRM's category tree (seed 004), then the
+ * story of src/demo/story.ts (accounts, records, a transfer, budgets), all written through the
+ * services so the demo obeys the same rules as real data.
  */
 import type { Db } from '../db/open.js';
 import type { EntryKind } from '../generated/prisma/client.js';
-import { createAccount } from './ledger/accounts.js';
-import { createBudget, createBudgetGroup } from './budgets/budgets.js';
+import { tellDemoStory } from '../demo/story.js';
 import { createCategory } from './ledger/categories.js';
 import { createOrganization } from './core/organizations.js';
 import type { Viewer } from './core/viewer.js';
@@ -34,20 +33,8 @@ export async function seedDemoOrganization(db: Db): Promise<{ organizationId: st
     }
   }
 
-  await runService(db, viewer, createAccount, { name: 'Расчётный счёт', bank: 'Модульбанк (ИП)', currency: 'RUB', openingBalance: '250000.00' });
-
-  const group = await runService(db, viewer, createBudgetGroup, { name: 'EMEA Marketing' });
-  await runService(db, viewer, createBudget, {
-    name: 'EMEA Marketing FY25',
-    type: 'GLOBAL',
-    granularity: 'MONTH',
-    dateFrom: new Date('2024-01-01T00:00:00Z'),
-    dateTo: new Date('2024-12-31T00:00:00Z'),
-    budgetGroupId: group.id,
-    config: ['SPEND_ALERTS', 'AUTO_FREEZE'],
-    limit: '120000.00',
-    currency: 'EUR',
-  });
+  // Accounts, counterparties, records, a transfer, budgets in WARNING and FROZEN: src/demo/story.ts.
+  await tellDemoStory(db, viewer);
 
   return { organizationId: organization.id, apiKey };
 }

@@ -2,10 +2,12 @@
  * The operator CLI as an operator runs it: `npx tsx src/cli/allot.ts` in a child process on a
  * temporary embedded data directory. Keys it prints are checked against the real auth path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
+import { runOverAdminSocket, startAdminSocket } from '../../src/http/admin-socket.js';
+import { createLogger } from '../../src/http/observability.js';
 import { createAllotYoga } from '../../src/http/yoga.js';
 import { allot, childEnv, isAlive, run, start, tempDataDir } from '../support/processes.js';
 
@@ -158,6 +160,31 @@ describe('the data directory lock', () => {
     expect(taken.code, taken.stderr).toBe(0);
     expect(json(taken.stdout)[0].name).toBe('Acme');
     expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it("while a process serves the admin socket, the CLI's commands run there, refusals included", async () => {
+    const database = await openDatabase({ dataDir: data.dir, role: 'the CLI test server' });
+    const socket = (await startAdminSocket({ dataDir: data.dir, database, logger: createLogger({ level: 'silent' }) }))!;
+    try {
+      expect(statSync(socket.path).mode & 0o777).toBe(0o600);
+      const listed = await allot(data.dir, 'org', 'list');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(json(listed.stdout)[0].name).toBe('Acme');
+      const refused = await allot(data.dir, 'key', 'revoke', '00000000-0000-4000-8000-000000000000');
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toContain('ApiKey not found');
+      // The socket checks what it is sent, like the CLI does.
+      const bad = await runOverAdminSocket(socket.path, ['key', 'create', 'not-a-uuid']);
+      expect(bad).toEqual({ status: 400, body: { error: expect.stringContaining('organizationId must be a UUID') } });
+      const notStrings = await runOverAdminSocket(socket.path, [1 as unknown as string]);
+      expect(notStrings.status).toBe(400);
+    } finally {
+      await socket.close();
+      await database.close();
+    }
+    // Nobody listens any more: the CLI opens the directory itself again.
+    const direct = await allot(data.dir, 'org', 'list');
+    expect(direct.code, direct.stderr).toBe(0);
   });
 
   it('migrate reports nothing left to apply on an existing directory', async () => {

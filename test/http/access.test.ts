@@ -108,14 +108,25 @@ describe('CSRF prevention', () => {
   });
   afterAll(() => app.close());
 
-  it('refuses a GET without the X-Allot-CSRF header (403 CSRF_HEADER_MISSING) and serves it with the header', async () => {
+  it('serves a GET query without the X-Allot-CSRF header (urql and Apollo send queries as GET)', async () => {
     const url = `/graphql?query=${encodeURIComponent('{ viewer { name } }')}`;
-    const refused = await app.fetch(url, { headers: { authorization: `Bearer ${app.orgA.apiKey}` } });
-    expect(refused.status).toBe(403);
-    expect((await refused.json()).errors[0].extensions.code).toBe('CSRF_HEADER_MISSING');
-    const allowed = await app.fetch(url, { headers: { authorization: `Bearer ${app.orgA.apiKey}`, 'x-allot-csrf': '1' } });
+    const allowed = await app.fetch(url, { headers: { authorization: `Bearer ${app.orgA.apiKey}` } });
     expect(allowed.status).toBe(200);
     expect((await allowed.json()).data.viewer.name).toBe('Org A');
+  });
+
+  it('a GET cannot write: a mutation over GET is refused (405) and writes nothing', async () => {
+    const url = `/graphql?query=${encodeURIComponent('mutation { createAccount(input: {name: "csrf-get", currency: "EUR", openingBalance: "0.00"}) { __typename } }')}`;
+    const refused = await app.fetch(url, { headers: { authorization: `Bearer ${app.orgA.apiKey}` } });
+    expect(refused.status).toBe(405);
+    expect(await app.database.prisma.account.count({ where: { name: 'csrf-get' } })).toBe(0);
+  });
+
+  it('a cross-site GET (no Authorization header: a link or an <img> cannot set one) is anonymous and refused', async () => {
+    const url = `/graphql?query=${encodeURIComponent('{ viewer { name } }')}`;
+    const anonymous = await app.fetch(url, { headers: { origin: 'https://elsewhere.example' } });
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a form-encoded or text/plain POST (a browser sends those without preflight)', async () => {

@@ -29,7 +29,15 @@ let base: string;
 beforeAll(async () => {
   database = await openTestDatabase();
   apiKey = (await createOrganization(database.prisma, { name: 'HTTP org' })).apiKey;
-  server = createHttpServer({ database, maxBodyBytes: MAX_BODY, graphiql: true, graphiqlApiKey: apiKey, logError: () => {} });
+  server = createHttpServer({
+    database,
+    maxBodyBytes: MAX_BODY,
+    graphiql: true,
+    graphiqlApiKey: apiKey,
+    demoKeyFile: '/data/demo-api-key',
+    metrics: {},
+    logError: () => {},
+  });
   base = await listen(server);
 });
 afterAll(async () => {
@@ -115,6 +123,18 @@ describe('GraphiQL', () => {
     expect(html).toContain(apiKey);
   });
 
+  it('is self-contained: no script, style, worker or icon from another host, and it opens on the example tabs', async () => {
+    const html = await (await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).text();
+    // Every src= / href= in the page is inline (data:, blob:) or this server's; no CDN.
+    const references = [...html.matchAll(/\b(?:src|href)\s*=\s*["'`]([^"'`]*)/g)].map((m) => m[1]!);
+    expect(references.filter((ref) => /^(https?:)?\/\//.test(ref))).toEqual([]);
+    expect(html).not.toMatch(/unpkg\.com|jsdelivr|raw\.githubusercontent\.com/);
+    for (const operation of ['AccountsAndBalances', 'CategoryTree', 'BudgetsWithSpend', 'PostExpense', 'BudgetAlerts']) {
+      expect(html).toContain(operation);
+    }
+    expect(html).toContain('graphiql-explorer'); // the explorer plugin is bundled
+  });
+
   it('is not served when disabled', async () => {
     const plain = createHttpServer({ database, maxBodyBytes: MAX_BODY, graphiql: false, logError: () => {} });
     const plainBase = await listen(plain);
@@ -127,6 +147,35 @@ describe('GraphiQL', () => {
     } finally {
       await close(plain);
     }
+  });
+});
+
+describe('landing page', () => {
+  it('GET / answers HTML naming the endpoints and, in development, where the demo key is', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    for (const href of ['/graphql', '/health', '/ready', '/metrics']) expect(html).toContain(`href="${href}"`);
+    expect(html).toContain('/data/demo-api-key');
+    expect(html).toContain(`curl -s ${base}/graphql`);
+    expect(html).not.toContain(apiKey); // the key itself stays in its file
+    expect(html).not.toMatch(/<script|\b(?:src|href)="https?:/);
+  });
+
+  it('escapes the Host header it shows back', async () => {
+    const { request } = await import('node:http');
+    const html = await new Promise<string>((resolve, reject) => {
+      const req = request(`${base}/`, { headers: { host: '<b>evil</b>' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(html).not.toContain('<b>evil</b>');
+    expect(html).toContain('&lt;b&gt;evil&lt;/b&gt;');
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * `npm start` end to end: `npx tsx src/main.ts` on a fresh embedded data directory seeds the demo,
- * serves it, holds the directory against the CLI, stops cleanly on SIGTERM, and on restart keeps
- * the data without seeding again.
+ * serves it with a banner on stderr, runs CLI commands over its admin socket meanwhile, stops
+ * cleanly on SIGTERM, and on restart keeps the data without seeding again.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,6 +34,7 @@ async function serve(): Promise<Served> {
   const port = await freePort();
   const server = start('npx', ['tsx', 'src/main.ts'], childEnv(data.dir, { PORT: String(port), HOST: '127.0.0.1' }));
   await server.waitFor(/serving GraphQL at/, 90_000);
+  await server.waitFor(/Allot is running: [^\n]*\n[\s\S]*?\n─+\n/, 10_000); // the whole banner (stderr)
   const pid = JSON.parse(readFileSync(path.join(data.dir, 'allot.lock'), 'utf8')).pid as number;
   return { server, base: `http://127.0.0.1:${port}`, pid };
 }
@@ -67,6 +68,16 @@ describe('src/main.ts', () => {
       expect(match).not.toBeNull();
       demoKey = match![1]!;
       expect(output.split(demoKey)).toHaveLength(2); // printed exactly once
+      // …in the banner on standard error, never in a JSON log line on standard output.
+      const stdout = served.server.stdout();
+      expect(stdout).not.toContain(demoKey);
+      const banner = served.server.stderr();
+      const keyFile = path.join(data.dir, 'demo-api-key');
+      expect(readFileSync(keyFile, 'utf8')).toBe(demoKey);
+      expect(banner).toContain(`${served.base}/graphql`);
+      expect(banner).toContain(`It is also stored in ${keyFile}`);
+      expect(banner).toContain(`KEY=$(cat ${keyFile})`);
+      expect(banner).toContain(`curl -s ${served.base}/graphql -H "Authorization: Bearer $KEY"`);
 
       const answer = await query(served.base, demoKey, DEMO);
       expect(answer.status).toBe(200);
@@ -74,7 +85,7 @@ describe('src/main.ts', () => {
       expect(answer.body.data.categories.map((c: { title: string }) => c.title)).toEqual(
         expect.arrayContaining(['Прочие поступления', 'Расходы на офис', 'Реклама', 'Сотрудники']),
       );
-      expect(answer.body.data.accounts.totalCount).toBe(1);
+      expect(answer.body.data.accounts.totalCount).toBe(3);
       firstData = answer.body.data;
 
       expect((await fetch(`${served.base}/health`)).status).toBe(200);
@@ -87,13 +98,15 @@ describe('src/main.ts', () => {
     expect(existsSync(path.join(data.dir, 'allot.lock'))).toBe(false);
   }, 120_000);
 
-  it('on restart keeps the data, does not seed again, and holds the directory against the CLI', async () => {
+  it('on restart keeps the data, does not seed again, says where the key is, and runs CLI commands meanwhile', async () => {
     const served = await serve();
     try {
       const output = served.server.output();
       expect(output).toMatch(/"applied":0,"alreadyApplied":1/);
       expect(output).not.toContain('Created the demo organization');
       expect(output).not.toMatch(/allot_\S+/);
+      // The banner says where the key is, and its curl line runs as printed.
+      expect(served.server.stderr()).toContain(`The demo organization's API key is in ${path.join(data.dir, 'demo-api-key')}`);
 
       const answer = await query(served.base, demoKey, DEMO);
       expect(answer.body.data).toEqual(firstData);
@@ -102,15 +115,25 @@ describe('src/main.ts', () => {
       const graphiql = await fetch(`${served.base}/graphql`, { headers: { accept: 'text/html' } });
       expect(await graphiql.text()).toContain(demoKey);
 
-      const refused = await allot(data.dir, 'org', 'list');
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`in use by the Allot server (pid ${served.pid})`);
+      // The CLI works while the server holds the directory: the server runs it (admin socket).
+      const listed = await allot(data.dir, 'org', 'list');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'Allot demo', isDemo: true, keys: 1 })]);
+      const created = await allot(data.dir, 'org', 'create', 'Made while running');
+      expect(created.code, created.stderr).toBe(0);
+      const { apiKey } = JSON.parse(created.stdout);
+      expect((await query(served.base, apiKey, '{ viewer { name } }')).body.data.viewer.name).toBe('Made while running');
+      // Refusals come back as the CLI's own: exit 1, a message on stderr, nothing on stdout.
+      const unknown = await allot(data.dir, 'key', 'revoke', '00000000-0000-4000-8000-000000000000');
+      expect(unknown).toMatchObject({ code: 1, stdout: '' });
+      expect(unknown.stderr).toContain('ApiKey not found');
     } finally {
       expect(await stop(served)).toBe(0);
     }
-    // Still exactly one organization: the CLI can read the directory now the server has stopped.
+    expect(existsSync(path.join(data.dir, 'admin.sock'))).toBe(false);
+    // Two organizations now, read directly once the server has stopped.
     const list = await allot(data.dir, 'org', 'list');
     expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toHaveLength(1);
+    expect(JSON.parse(list.stdout)).toHaveLength(2);
   }, 180_000);
 });

@@ -56,6 +56,8 @@ export function allot(dataDir: string, ...args: string[]): Promise<Finished> {
 export interface Running {
   child: ChildProcess;
   output(): string;
+  stdout(): string;
+  stderr(): string;
   /** Resolves with the output so far once `pattern` appears in stdout or stderr. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exited: Promise<number | null>;
@@ -64,17 +66,27 @@ export interface Running {
 export function start(command: string, args: string[], env: NodeJS.ProcessEnv): Running {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let stdout = '';
+  let stderr = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output += chunk;
     for (const check of waiters) check();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+    onData(chunk);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+    onData(chunk);
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {

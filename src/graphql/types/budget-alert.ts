@@ -1,6 +1,7 @@
 import { formatMoney } from '../../domain/money.js';
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.js';
+import { createLoaders } from '../loaders/index.js';
 import { decodeIdOf } from '../global-id.js';
 
 export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
@@ -39,7 +40,13 @@ builder.subscriptionField('budgetAlerts', (t) =>
         filter((alert) => budgetId === null || alert.budgetId === budgetId),
       );
     },
-    // The payload is the committed row; fields reload the relations they need.
-    resolve: (alert) => alert,
+    // The payload is the committed row; fields reload the relations they need. One subscription
+    // shares one context for all its events, so each event gets fresh loaders: otherwise the
+    // second alert's `budget { spent status }` is the cached answer from the first. graphql-js
+    // executes a subscription's events one after another, so replacing them here is safe.
+    resolve: (alert, _args, ctx) => {
+      ctx.loaders = createLoaders(ctx.db, ctx.viewer);
+      return alert;
+    },
   }),
 );

@@ -112,6 +112,25 @@ describe('budgetAlerts subscription over SSE', () => {
     await stream.close();
   });
 
+  it("each event's nested budget shows spend and status as of that alert, not as of the first", async () => {
+    const db = app.database.prisma;
+    const { viewer } = app.orgA;
+    const budget = await budgetFixture(db, viewer, { name: 'Fresh', limit: '100.00', config: ['SPEND_ALERTS'] });
+    const stream = await subscribe(
+      app.orgA,
+      `subscription { budgetAlerts(budgetId: "${gid('Budget', budget.id)}") { thresholdPercent spent budget { spent status } } }`,
+    );
+    const transaction = await transactionFixture(db, viewer, { amount: '500.00' });
+    await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '85.00' }, alerts);
+    await stream.waitFor(1);
+    await runService(db, viewer, createBudgetTransaction, { budgetId: budget.id, transactionId: transaction.id, amount: '20.00' }, alerts);
+    expect(await stream.waitFor(2)).toEqual([
+      { data: { budgetAlerts: { thresholdPercent: 80, spent: '85.00', budget: { spent: '85.00', status: 'WARNING' } } } },
+      { data: { budgetAlerts: { thresholdPercent: 100, spent: '105.00', budget: { spent: '105.00', status: 'EXCEEDED' } } } },
+    ]);
+    await stream.close();
+  });
+
   it('refuses a subscription without an API key', async () => {
     const response = await app.yoga.fetch('http://allot.test/graphql', {
       method: 'POST',

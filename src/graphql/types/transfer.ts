@@ -2,17 +2,6 @@
  * Transfers between accounts (CRM "move" / "unmove"): transferFunds, postTransfer, cancelTransfer
  * and the `transfers` connection.
  */
-import {
-  AccountClosedError,
-  AlreadyPostedError,
-  CurrencyMismatchError,
-  InsufficientFundsError,
-  InvalidAmountError,
-  InvalidIdError,
-  NotFoundError,
-  SameAccountError,
-  TransferCancelledError,
-} from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { cancelTransfer, postTransfer, transferFunds } from '../../services/ledger/transfers.js';

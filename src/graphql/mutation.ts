@@ -61,7 +61,6 @@ export interface MutationSpec<Fields extends InputFieldMap, ServiceInput, Result
   success: (name: string) => ObjectRef<Types, Payload>;
 }
 
-
 /** Every mutation defined through the pipeline, with what its union declares (the error-contract test reads it). */
 export const definedMutations = new Map<string, { declared: readonly ErrorClass[]; serviceErrors: readonly ErrorClass[] }>();
 
@@ -108,8 +107,8 @@ export function defineMutation<Fields extends InputFieldMap, ServiceInput, Resul
   });
   const Success = spec.success(`${typeName}Success`);
 
-  // Pothos cannot follow the generic input shape through the errors plugin's union; the field is
-  // typed loosely here and the spec's own types check every mutation's parts against each other.
+  // Pothos cannot infer this generic field's types through the errors plugin; the field is typed
+  // loosely here, and MutationSpec's own types check each mutation's parts against each other.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const errorTypes = declared as unknown as Array<new (...args: any[]) => Error>;
   builder.mutationField(spec.name, (t) =>

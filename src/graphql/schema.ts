@@ -6,6 +6,15 @@ import './types/index.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 
+// plugin-prisma's connection `totalCount` field takes no description option; every one means the same.
+for (const type of Object.values(schema.getTypeMap())) {
+  if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+  const totalCount = type.getFields().totalCount;
+  if (totalCount && !totalCount.description) {
+    totalCount.description = 'How many items the whole list holds (with the same filter), not just this page.';
+  }
+}
+
 setNodeTypes(
   Object.values(schema.getTypeMap())
     .filter((type) => isObjectType(type) && type.getInterfaces().some((iface) => iface.name === 'Node'))

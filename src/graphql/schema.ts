@@ -6,6 +6,16 @@ import './types/index.js';
 
 export const schema: GraphQLSchema = builder.toSchema();
 
+// An object type's implementation of an interface field says what the interface says (e.g. every
+// error type's `code`, `message`, `field`; every node's `id`), unless it says more itself.
+for (const type of Object.values(schema.getTypeMap())) {
+  if (!isObjectType(type)) continue;
+  for (const field of Object.values(type.getFields())) {
+    if (field.description) continue;
+    field.description = type.getInterfaces().map((iface) => iface.getFields()[field.name]?.description).find(Boolean);
+  }
+}
+
 // plugin-prisma's connection `totalCount` field takes no description option; every one means the same.
 for (const type of Object.values(schema.getTypeMap())) {
   if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;

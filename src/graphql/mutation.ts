@@ -57,8 +57,11 @@ export interface MutationSpec<Fields extends InputFieldMap, ServiceInput, Result
   fingerprint?: (input: InputShapeFromFields<Fields>) => Promise<Record<string, unknown>>;
   /** The success payload: what of the result it keeps (JSON, since an idempotent replay returns it). */
   payload: (result: Result, input: InputShapeFromFields<Fields>) => Payload;
-  /** Builds the success type under the name it is given (see ./payloads.ts). */
-  success: (name: string) => ObjectRef<Types, Payload>;
+  /**
+   * Builds the success type under the name it is given (see ./payloads.ts); `succeeded` is the
+   * generic first sentence of its description ("createAccount succeeded.").
+   */
+  success: (name: string, succeeded?: string) => ObjectRef<Types, Payload>;
 }
 
 /** Every mutation defined through the pipeline, with what its union declares (the error-contract test reads it). */
@@ -102,10 +105,10 @@ export function defineMutation<Fields extends InputFieldMap, ServiceInput, Resul
   ];
   definedMutations.set(spec.name, { declared, serviceErrors: spec.service.errors });
   const InputType = builder.inputType(`${typeName}Input`, {
-    description: spec.inputDescription,
+    description: spec.inputDescription ?? `Input of ${spec.name}.`,
     fields: (t) => ({ ...spec.input(t), ...(spec.idempotent ? { idempotencyKey: idempotencyKeyField(t) } : {}) }) as Fields,
   });
-  const Success = spec.success(`${typeName}Success`);
+  const Success = spec.success(`${typeName}Success`, `${spec.name} succeeded.`);
 
   // Pothos cannot infer this generic field's types through the errors plugin; the field is typed
   // loosely here, and MutationSpec's own types check each mutation's parts against each other.
@@ -115,8 +118,11 @@ export function defineMutation<Fields extends InputFieldMap, ServiceInput, Resul
     t.field({
       type: Success,
       description: spec.description,
-      args: { input: t.arg({ type: InputType, required: true }) },
-      errors: { types: errorTypes },
+      args: { input: t.arg({ type: InputType, required: true, description: `What ${spec.name} is asked to do.` }) },
+      errors: {
+        types: errorTypes,
+        union: { description: `What ${spec.name} answers: its success or one of its typed errors.` },
+      },
       resolve: async (_root: unknown, args: { input: unknown }, ctx: Context) => {
         const input = args.input as InputShapeFromFields<Fields> & { idempotencyKey?: string | null };
         try {

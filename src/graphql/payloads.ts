@@ -18,12 +18,13 @@ const delegateOf = (db: any, model: ModelName) => db[model.charAt(0).toLowerCase
  * was first published (`accountId`, `entryId` …) so replays of stored outcomes keep working.
  */
 export function recordPayload<Key extends string>(field: string, model: ModelName, key: Key, description?: string) {
-  return (name: string): ObjectRef<Types, Record<Key, string>> =>
+  return (name: string, succeeded?: string): ObjectRef<Types, Record<Key, string>> =>
     builder.objectRef<Record<Key, string>>(name).implement({
-      description,
+      description: description ?? `${succeeded ?? 'The mutation succeeded.'} Carries the ${model} as it is after the change.`,
       fields: (t) => ({
         [field]: t.prismaField({
           type: model,
+          description: `The ${model}, read after the change was committed, with the client's selection.`,
           resolve: (query, payload, _args, ctx) => delegateOf(ctx.db, model).findUniqueOrThrow({ ...query, where: { id: payload[key] } }),
         }),
       }),
@@ -32,8 +33,11 @@ export function recordPayload<Key extends string>(field: string, model: ModelNam
 
 /** `{ deletedId }`: the global id of what was deleted, as the client sent it. */
 export function deletedPayload(description?: string) {
-  return (name: string): ObjectRef<Types, { deletedId: string }> =>
+  return (name: string, succeeded?: string): ObjectRef<Types, { deletedId: string }> =>
     builder.objectRef<{ deletedId: string }>(name).implement({
-      fields: (t) => ({ deletedId: t.exposeID('deletedId', { description }) }),
+      description: `${succeeded ?? 'The mutation succeeded.'} Carries the global id of what was deleted.`,
+      fields: (t) => ({
+        deletedId: t.exposeID('deletedId', { description: description ?? 'The global id of what was deleted, as the client sent it.' }),
+      }),
     });
 }

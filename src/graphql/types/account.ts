@@ -34,6 +34,7 @@ export const AccountType = builder.prismaNode('Account', {
 
 builder.queryField('accounts', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s accounts, oldest first; closed ones only with includeClosed.',
     type: 'Account',
     cursor: 'id',
     ...PAGING,

@@ -34,6 +34,7 @@ function defineNamedTarget(kind: AllocationKind) {
 
   builder.queryField(named.list, (t) =>
     t.prismaConnection({
+      description: `The organization's ${kind.target} records, by name.`,
       type: kind.target as 'Employee',
       cursor: 'id',
       ...PAGING,

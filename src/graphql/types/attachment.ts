@@ -91,10 +91,11 @@ function attachmentWhere(organizationId: string, filter: typeof AttachmentFilter
 
 builder.queryField('attachments', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s attachments, newest first.',
     type: 'Attachment',
     cursor: 'id',
     ...PAGING,
-    args: { filter: t.arg({ type: AttachmentFilter }) },
+    args: { filter: t.arg({ type: AttachmentFilter, description: 'Only attachments matching this; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.attachment.findMany({ ...query, where: attachmentWhere(ctx.viewer.organizationId, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
     totalCount: (_root, args, ctx) => ctx.db.attachment.count({ where: attachmentWhere(ctx.viewer.organizationId, args.filter) }),

@@ -50,9 +50,10 @@ function defineAllocationKind(kind: AllocationKind): void {
   builder.queryField(kind.list, (t) =>
     t.prismaConnection({
       type: kind.model as 'BudgetEmployee',
+      description: `The organization's ${kind.model} allocations, of one budget when budgetId is given.`,
       cursor: 'id',
       ...PAGING,
-      args: { budgetId: t.arg.id() },
+      args: { budgetId: t.arg.id({ description: 'Only the allocations of this budget (its global id); all budgets when omitted.' }) },
       resolve: (query, _root, args, ctx) =>
         delegateOf(ctx.db, kind.model).findMany({ ...query, where: budgetScope(ctx.viewer.organizationId, args.budgetId), orderBy: ORDER }),
       totalCount: (_root, args, ctx) => delegateOf(ctx.db, kind.model).count({ where: budgetScope(ctx.viewer.organizationId, args.budgetId) }),

@@ -58,6 +58,7 @@ builder.prismaNode('BudgetGroup', {
 
 builder.queryField('budgetGroups', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s budget groups, by name.',
     type: 'BudgetGroup',
     cursor: 'id',
     ...PAGING,

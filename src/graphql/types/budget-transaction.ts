@@ -43,10 +43,11 @@ function partWhere(organizationId: string, filter: typeof BudgetTransactionFilte
 
 builder.queryField('budgetTransactions', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s budget transactions (parts of transactions charged to budgets), oldest first.',
     type: 'BudgetTransaction',
     cursor: 'id',
     ...PAGING,
-    args: { filter: t.arg({ type: BudgetTransactionFilter }) },
+    args: { filter: t.arg({ type: BudgetTransactionFilter, description: 'Only budget transactions matching this; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.budgetTransaction.findMany({ ...query, where: partWhere(ctx.viewer.organizationId, args.filter), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
     totalCount: (_root, args, ctx) => ctx.db.budgetTransaction.count({ where: partWhere(ctx.viewer.organizationId, args.filter) }),

@@ -136,10 +136,11 @@ function budgetWhere(
 
 builder.queryField('budgets', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s budgets, oldest first.',
     type: 'Budget',
     cursor: 'id',
     ...PAGING,
-    args: { filter: t.arg({ type: BudgetFilter }) },
+    args: { filter: t.arg({ type: BudgetFilter, description: 'Only budgets matching this; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.budget.findMany({
         ...query,

@@ -54,7 +54,7 @@ builder.queryField('categories', (t) =>
   t.field({
     type: [CategoryType],
     description: 'The root categories (optionally of one kind); follow `children` to any depth.',
-    args: { kind: t.arg({ type: EntryKindEnum }) },
+    args: { kind: t.arg({ type: EntryKindEnum, description: 'Only categories of this kind; all when omitted.' }) },
     resolve: async (_root, args, ctx) => (await ctx.loaders.categoryTree()).roots(args.kind ?? undefined),
   }),
 );

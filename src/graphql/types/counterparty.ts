@@ -22,10 +22,11 @@ export const CounterpartyType = builder.prismaNode('Counterparty', {
 
 builder.queryField('counterparties', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s counterparties, by name.',
     type: 'Counterparty',
     cursor: 'id',
     ...PAGING,
-    args: { kind: t.arg({ type: CounterpartyKindEnum }) },
+    args: { kind: t.arg({ type: CounterpartyKindEnum, description: 'Only counterparties of this kind; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.counterparty.findMany({
         ...query,

@@ -73,21 +73,25 @@ const ENTRY_IDS = { accountId: 'Account', categoryId: 'Category', counterpartyId
 function defineMutations({ kind, name, field, type, create, update, post, unpost, remove }: Kind) {
   const isExpense = kind === 'EXPENSE';
   // Expense and Income are two node types over the one Entry model, so the payloads name the type.
-  const entryPayload = (payloadName: string) =>
+  const entryPayload = (payloadName: string, succeeded?: string) =>
     builder.objectRef<{ entryId: string }>(payloadName).implement({
+      description: `${succeeded ?? 'The mutation succeeded.'} Carries the ${type} as it is after the change.`,
       fields: (t) => ({
         [field]: t.prismaField({
           type,
+          description: `The ${type}, read after the change was committed, with the client's selection.`,
           resolve: (query, payload, _args, ctx) => ctx.db.entry.findUniqueOrThrow({ ...query, where: { id: payload.entryId } }),
         }),
       }),
     });
 
-  const WritePayload = (payloadName: string) =>
+  const WritePayload = (payloadName: string, succeeded?: string) =>
     builder.objectRef<WriteOutcome>(payloadName).implement({
+      description: `${succeeded ?? 'The mutation succeeded.'} Carries the ${type} as saved, and why it was not posted when so.`,
       fields: (t) => ({
         [field]: t.prismaField({
           type,
+          description: `The ${type}, read after the change was committed, with the client's selection.`,
           resolve: (query, payload, _args, ctx) => ctx.db.entry.findUniqueOrThrow({ ...query, where: { id: payload.entryId } }),
         }),
         notPostedReason: t.field({

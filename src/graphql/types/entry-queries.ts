@@ -113,7 +113,10 @@ for (const [fieldName, kind, type] of [
       cursor: 'id',
       ...PAGING,
       description: `CRM "list" of ${fieldName}. Default order: newest first.`,
-      args: { filter: t.arg({ type: EntryFilterInput }), orderBy: t.arg({ type: EntryOrderInput }) },
+      args: {
+        filter: t.arg({ type: EntryFilterInput, description: 'Only records matching this; all when omitted.' }),
+        orderBy: t.arg({ type: EntryOrderInput, description: 'The order of the list; most recently created first when omitted.' }),
+      },
       resolve: async (query, _root, args, ctx) =>
         ctx.db.entry.findMany({ ...query, where: await entryWhere(ctx, kind, args.filter), orderBy: entryOrderBy(args.orderBy) }),
       totalCount: async (_root, args, ctx) => ctx.db.entry.count({ where: await entryWhere(ctx, kind, args.filter) }),

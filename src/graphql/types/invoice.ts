@@ -24,6 +24,7 @@ export const InvoiceType = builder.prismaNode('Invoice', {
 
 builder.queryField('invoices', (t) =>
   t.prismaConnection({
+    description: 'The organization\'s invoices, oldest first.',
     type: 'Invoice',
     cursor: 'id',
     ...PAGING,

@@ -1,9 +1,11 @@
 import { builder } from '../builder.js';
 
 // Query, Mutation and Subscription start empty; each type file adds its own fields beside the type they return.
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'What can be read: every list and object of the caller\'s organization.' });
+builder.mutationType({
+  description: 'What can be changed. Each mutation takes one `input` and answers its success type or one of its typed errors.',
+});
+builder.subscriptionType({ description: 'Events pushed to the client as they happen.' });
 
 builder.queryField('viewer', (t) =>
   t.prismaField({

@@ -45,10 +45,11 @@ const ImportRowError = builder
   });
 
 const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement({
+  description: 'What became of one row of the batch.',
   fields: (t) => ({
     index: t.exposeInt('index', { description: '0-based position of the row in the batch.' }),
-    externalId: t.exposeString('externalId', { nullable: true }),
-    status: t.expose('status', { type: ImportRowStatusEnum }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The externalId the row was sent with; null when it had none.' }),
+    status: t.expose('status', { type: ImportRowStatusEnum, description: 'What became of the row.' }),
     transactionId: t.id({
       nullable: true,
       description: 'The stored transaction (CREATED and EXISTING rows).',
@@ -57,6 +58,7 @@ const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement(
     error: t.field({
       type: ImportRowError,
       nullable: true,
+      description: 'Why the row was not imported (REJECTED rows); null otherwise.',
       resolve: (row) => row.error,
     }),
   }),
@@ -65,11 +67,11 @@ const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement(
 const importSuccess = (name: string) => builder.objectRef<ReportJson>(name).implement({
   description: 'Every valid row is stored (in one database transaction); every other row says why not.',
   fields: (t) => ({
-    created: t.exposeInt('created'),
-    existing: t.exposeInt('existing'),
-    duplicates: t.exposeInt('duplicates'),
-    rejected: t.exposeInt('rejected'),
-    rows: t.field({ type: [ImportRowResult], resolve: (report) => report.rows }),
+    created: t.exposeInt('created', { description: 'How many rows were stored now (CREATED).' }),
+    existing: t.exposeInt('existing', { description: 'How many rows named an externalId already stored (EXISTING); nothing written for them.' }),
+    duplicates: t.exposeInt('duplicates', { description: 'How many rows repeated an externalId of an earlier row of the batch (DUPLICATE_IN_BATCH).' }),
+    rejected: t.exposeInt('rejected', { description: 'How many rows broke a rule (REJECTED); each says why.' }),
+    rows: t.field({ type: [ImportRowResult], description: 'One result per row sent, in batch order.', resolve: (report) => report.rows }),
     transactions: t.prismaField({
       type: ['Transaction'],
       description: 'The CREATED and EXISTING transactions, in batch order.',

@@ -74,7 +74,7 @@ builder.queryField('transactions', (t) =>
     cursor: 'id',
     ...PAGING,
     description: 'Newest first. filter: {unassigned: true} lists the transactions not yet linked to any budget.',
-    args: { filter: t.arg({ type: TransactionFilter }) },
+    args: { filter: t.arg({ type: TransactionFilter, description: 'Only transactions matching this; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.transaction.findMany({
         ...query,

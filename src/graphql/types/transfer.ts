@@ -67,7 +67,7 @@ builder.queryField('transfers', (t) =>
     cursor: 'id',
     ...PAGING,
     description: 'Transfers, newest first.',
-    args: { filter: t.arg({ type: TransferFilterInput }) },
+    args: { filter: t.arg({ type: TransferFilterInput, description: 'Only transfers matching this; all when omitted.' }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.transfer.findMany({ ...query, where: transferWhere(ctx, args.filter), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
     totalCount: (_root, args, ctx) => ctx.db.transfer.count({ where: transferWhere(ctx, args.filter) }),

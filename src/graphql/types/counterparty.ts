@@ -2,10 +2,11 @@ import { createCounterparty } from '../../services/ledger/counterparties.js';
 import { builder, PAGING } from '../builder.js';
 import { defineMutation } from '../mutation.js';
 import { recordPayload } from '../payloads.js';
+import { describedValues } from './enums.js';
 
 export const CounterpartyKindEnum = builder.enumType('CounterpartyKind', {
   description: 'SUPPLIER (CRM "поставщик", conid) or PARTNER ("партнёр", partid).',
-  values: ['SUPPLIER', 'PARTNER'] as const,
+  values: describedValues(['SUPPLIER', 'PARTNER'] as const, { SUPPLIER: 'A supplier (CRM "поставщик", conid).', PARTNER: 'A partner (CRM "партнёр", partid).' }),
 });
 
 export const CounterpartyType = builder.prismaNode('Counterparty', {

@@ -10,7 +10,7 @@ import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../global-id.js';
 import { EntryInterface, ExpenseType, IncomeType } from './entry.js';
-import { EntryKindEnum } from './enums.js';
+import { describedValues, EntryKindEnum } from './enums.js';
 
 export const EntryFilterInput = builder.inputType('EntryFilter', {
   description: 'Every field narrows the list; omitted fields do not filter.',
@@ -29,14 +29,25 @@ export const EntryFilterInput = builder.inputType('EntryFilter', {
 });
 
 const EntryOrderFieldEnum = builder.enumType('EntryOrderField', {
-  values: ['CREATED_AT', 'PLANNED_DATE', 'PERIOD', 'AMOUNT', 'TITLE'] as const,
+  description: 'What a list of expenses or incomes is ordered by; ties are broken by id.',
+  values: describedValues(['CREATED_AT', 'PLANNED_DATE', 'PERIOD', 'AMOUNT', 'TITLE'] as const, {
+    CREATED_AT: 'When the record was created.',
+    PLANNED_DATE: 'The planned date; records without one come last.',
+    PERIOD: 'The period, by year then month.',
+    AMOUNT: 'The amount.',
+    TITLE: 'The title.',
+  }),
 });
-const OrderDirectionEnum = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+const OrderDirectionEnum = builder.enumType('OrderDirection', {
+  description: 'Ascending or descending.',
+  values: describedValues(['ASC', 'DESC'] as const, { ASC: 'Smallest, earliest or A first.', DESC: 'Largest, latest or Z first.' }),
+});
 
 const EntryOrderInput = builder.inputType('EntryOrder', {
+  description: 'How to order a list of expenses or incomes.',
   fields: (t) => ({
-    field: t.field({ type: EntryOrderFieldEnum, required: true }),
-    direction: t.field({ type: OrderDirectionEnum, defaultValue: 'DESC' }),
+    field: t.field({ type: EntryOrderFieldEnum, required: true, description: 'What to order by.' }),
+    direction: t.field({ type: OrderDirectionEnum, defaultValue: 'DESC', description: 'Which way; descending by default.' }),
   }),
 });
 

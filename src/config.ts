@@ -20,6 +20,8 @@ export interface Config {
   seedDemo: boolean;
   /** PostgreSQL only: the longest one SQL statement may run. */
   statementTimeoutMs: number;
+  /** How long a server trusts an API key it looked up before asking the database again (revocations evict at once). */
+  apiKeyCacheTtlMs: number;
   /** The whole GraphQL execution of one request; past it the work is aborted. */
   requestTimeoutMs: number;
   /** On SIGTERM, how long to keep accepting (with /ready failing) before closing the listener. */
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
     statementTimeoutMs: intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000),
+    apiKeyCacheTtlMs: intFromEnv(env, 'ALLOT_API_KEY_CACHE_TTL_MS', 30_000),
     requestTimeoutMs: intFromEnv(env, 'ALLOT_REQUEST_TIMEOUT_MS', 10_000),
     shutdownGraceMs: intFromEnv(env, 'ALLOT_SHUTDOWN_GRACE_MS', 2_000),
     limits,

@@ -85,6 +85,7 @@ const server = createHttpServer({
   telemetry,
   maxBodyBytes: config.maxBodyBytes,
   receiveTimeoutMs: config.requestTimeoutMs,
+  apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
   metrics: config.observability.metrics ? { token: config.observability.metricsToken } : undefined,
   graphiql: config.access.graphiql,
   graphiqlApiKey: development ? graphiqlApiKey : undefined,

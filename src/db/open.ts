@@ -11,6 +11,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
+import { listenForNotifications, type NotificationHandlers } from './notifications.js';
 import type { SqlRunner } from './sql-runner.js';
 
 export type Db = PrismaClient;
@@ -21,6 +22,11 @@ export interface Database {
   migrations: MigrationReport;
   /** Answers whether the database takes queries now (for /ready). */
   ping(): Promise<boolean>;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a connection of its own (./notifications.ts); closed
+   * with the database. The embedded database has no other process to hear from.
+   */
+  listen?(channel: string, handlers: NotificationHandlers): void;
   /** PostgreSQL only: the connection pool's state now (for metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -120,10 +126,14 @@ async function openPostgres(
   const pool = new pg.Pool(poolConfig);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter: wrap(adapter) });
+  const listeners: Array<() => Promise<void>> = [];
   return {
     prisma,
     kind: 'postgres',
     migrations,
+    listen(channel, handlers) {
+      listeners.push(listenForNotifications(url, channel, handlers));
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async ping() {
       try {
@@ -134,6 +144,7 @@ async function openPostgres(
       }
     },
     async close() {
+      await Promise.all(listeners.splice(0).map((stop) => stop()));
       await prisma.$disconnect();
     },
   };

@@ -17,7 +17,7 @@ import { createAlertPubSub, type AlertPubSub } from './alert-pubsub.js';
 import { schema } from '../graphql/schema.js';
 import { loadConfig } from '../config.js';
 import { AttachmentStorage } from '../services/attachments/attachment-storage.js';
-import { authenticateApiKey } from '../services/core/organizations.js';
+import { ApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
 import { errorShapePlugin } from './error-shape.js';
 import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
@@ -59,6 +59,11 @@ export interface YogaOptions {
   telemetry?: Telemetry;
   /** Delivers committed events to subscribers. Default: a new in-process pub/sub for this gateway. */
   alerts?: AlertPubSub;
+  /**
+   * Where presented keys are looked up. Default: a cache that hears of revocations in this process
+   * only; a server sharing its database with other processes wires theirs (src/http/server.ts).
+   */
+  apiKeys?: ApiKeyCache;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -85,6 +90,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const logError = options.logError ?? ((error) => telemetry.logger.error({ err: error }, 'masked error'));
   const attachments = options.attachments ?? configuredAttachmentStorage();
   const alerts = options.alerts ?? createAlertPubSub();
+  const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
 
@@ -126,7 +132,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
       const header = request.headers.get('authorization');
       if (!header) return anonymousContext(options.db);
       const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-      const viewer = match?.[1] ? await authenticateApiKey(options.db, match[1]) : null;
+      const viewer = match?.[1] ? await apiKeys.authenticate(match[1]) : null;
       if (!viewer) throw unauthenticated('Invalid or revoked API key');
       return {
         db: options.db,

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { requireTitle } from '../../domain/text.js';
 import type { Db } from '../../db/open.js';
 import type { ApiKey, Organization } from '../../generated/prisma/client.js';
+import { announceApiKeyRevoked, API_KEY_REVOKED_CHANNEL } from './api-key-revocations.js';
 import type { Tx } from './unit-of-work.js';
 import type { Viewer } from './viewer.js';
 
@@ -47,23 +48,51 @@ export async function createOrganization(
   });
 }
 
+/** Revokes a key and tells every cache of it (./api-key-revocations.ts) once the revocation commits. */
 export async function revokeApiKey(db: Db, keyId: string): Promise<ApiKey> {
   const key = await db.apiKey.findUnique({ where: { id: keyId } });
   if (!key) throw new NotFoundError('ApiKey', 'keyId');
   if (key.revokedAt) return key;
-  return db.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+  const revoked = await db.$transaction(async (tx) => {
+    const updated = await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    // Delivered to the other processes' LISTEN connections when this transaction commits.
+    await tx.$executeRaw`SELECT pg_notify(${API_KEY_REVOKED_CHANNEL}, ${keyId})`;
+    return updated;
+  });
+  announceApiKeyRevoked(keyId);
+  return revoked;
+}
+
+export interface AuthenticatedKey extends Viewer {
+  apiKeyId: string;
+}
+
+/** The shape every key has; anything else is refused without a database lookup. */
+export function looksLikeApiKey(presented: string): boolean {
+  return presented.startsWith(KEY_PREFIX) && presented.length <= 200;
+}
+
+export function apiKeySecretHash(presented: string): string {
+  return hashSecret(presented);
 }
 
 /**
- * The viewer for a presented key, or null when the key is unknown or revoked. The lookup is by
+ * The key whose secret hashes to `hash`, or null when it is unknown or revoked. The lookup is by
  * hash (an index probe that reveals nothing about the secret); the final comparison is constant
- * time. Not cached, so a revoked key is refused on its very next request.
+ * time.
  */
-export async function authenticateApiKey(db: Db, presented: string): Promise<(Viewer & { apiKeyId: string }) | null> {
-  if (!presented.startsWith(KEY_PREFIX) || presented.length > 200) return null;
-  const hash = hashSecret(presented);
+export async function findActiveApiKey(db: Db, hash: string): Promise<AuthenticatedKey | null> {
   const key = await db.apiKey.findUnique({ where: { secretHash: hash } });
   if (!key || key.revokedAt) return null;
   if (!timingSafeEqual(Buffer.from(key.secretHash, 'hex'), Buffer.from(hash, 'hex'))) return null;
   return { organizationId: key.organizationId, userId: key.userId, apiKeyId: key.id };
+}
+
+/**
+ * The viewer for a presented key, or null when the key is unknown or revoked; straight from the
+ * database. The server goes through its cache instead (src/http/api-key-cache.ts).
+ */
+export async function authenticateApiKey(db: Db, presented: string): Promise<AuthenticatedKey | null> {
+  if (!looksLikeApiKey(presented)) return null;
+  return findActiveApiKey(db, hashSecret(presented));
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { once } from 'node:events';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
+import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
 import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
 import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
@@ -23,6 +24,8 @@ export interface ServerOptions extends Omit<YogaOptions, 'db'> {
   draining?: () => boolean;
   /** Development: where the demo key is stored, named on the landing page at `/`. */
   demoKeyFile?: string;
+  /** How long a looked-up API key is trusted in process (src/http/api-key-cache.ts); 0: never. */
+  apiKeyCacheTtlMs?: number;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -79,7 +82,8 @@ export function createHttpServer(options: ServerOptions): Server {
     options.telemetry ??
     createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping(), poolStats: options.database.poolStats });
   const attachments = options.attachments ?? configuredAttachmentStorage();
-  const yoga = createAllotYoga({ ...options, attachments, telemetry, db: options.database.prisma });
+  const apiKeys = options.apiKeys ?? createApiKeyCache(options.database, options.apiKeyCacheTtlMs ?? DEFAULT_API_KEY_CACHE_TTL_MS);
+  const yoga = createAllotYoga({ ...options, attachments, telemetry, apiKeys, db: options.database.prisma });
 
   const server = createServer(async (req, res) => {
     try {
@@ -129,7 +133,11 @@ export function createHttpServer(options: ServerOptions): Server {
       }
       // Cancels GraphQL work (and ends subscription streams) when the client goes away.
       const clientGone = new AbortController();
-      res.on('close', () => clientGone.abort());
+      // Only when the response did not finish: an abort builds a DOMException, a cost every
+      // ordinary request would otherwise pay on its way out.
+      res.on('close', () => {
+        if (!res.writableFinished) clientGone.abort();
+      });
       const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
         method: req.method,
         headers,

@@ -48,7 +48,7 @@ const GENERATED = /^(type|field|argument) [A-Za-z]*(Connection|Edge|Input|Succes
  * Hand-written descriptions still missing; the count may only go down. Set to 0 (and delete the
  * ratchet) once every element is described.
  */
-const STILL_MISSING = 80;
+const STILL_MISSING = 4;
 
 describe('schema descriptions', () => {
   it('describes every generated part (connections, edges, page info, paging arguments, mutation inputs, successes, result unions)', () => {

@@ -62,7 +62,7 @@ function fieldChanges(event: ChangelogEventWithUser): FieldChange[] {
 const FieldChangeType = builder.objectRef<FieldChange>('FieldChange').implement({
   description: 'One field changed by an event. Money is a decimal string, dates YYYY-MM-DD, references global ids.',
   fields: (t) => ({
-    field: t.exposeString('field', { description: 'The name of the changed field as the API spells it, e.g. "amount", "plannedDate", "accountId".' }),
+    field: t.exposeString('field', { description: 'The name of the changed field, e.g. "amount", "plannedDate", "accountId".' }),
     from: t.exposeString('from', { nullable: true, description: 'The value before the change; null when the field was empty.' }),
     to: t.exposeString('to', { nullable: true, description: 'The value after the change; null when the change cleared the field.' }),
   }),

@@ -48,7 +48,7 @@ export const EntryInterface = builder.prismaInterface('Entry', {
     category: t.relation('category', { nullable: true, description: 'The category of the same kind the record is filed under (CRM "cat"); null when uncategorised.' }),
     period: t.field({
       type: PeriodType,
-      description: 'The month the record belongs to: the month of `plannedDate`, or the month it was created in when it has no plan date.',
+      description: 'The month the record belongs to: the month of `plannedDate`; a record created without one gets its month of creation, and clearing the plan date later keeps the period it had.',
       select: { periodYear: true, periodMonth: true },
       resolve: (entry) => ({ year: entry.periodYear, month: entry.periodMonth }),
     }),

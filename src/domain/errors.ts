@@ -37,11 +37,11 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
- * Extra fields an error type shows besides `code`, `message` and `field`, with their kind, so the
- * API layer can expose them without knowing each class: a plain string, an amount (a Decimal
- * string), or a list of strings.
+ * Extra fields an error type shows besides `code`, `message` and `field`, with their kind and
+ * schema description, so the API layer can expose them without knowing each class: a plain string,
+ * an amount (a Decimal string), or a list of strings.
  */
-export type ExposedFields = Record<string, 'string' | 'decimal' | 'strings'>;
+export type ExposedFields = Record<string, { kind: 'string' | 'decimal' | 'strings'; description: string }>;
 
 /**
  * The one error contract. Each subclass is a refusal the API answers as a typed member of a
@@ -67,7 +67,9 @@ export abstract class DomainError extends Error {
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
   static override readonly description = 'The id names nothing this organization can see.';
-  static override readonly exposes: ExposedFields = { entity: 'string' };
+  static override readonly exposes: ExposedFields = {
+    entity: { kind: 'string', description: 'What was looked for, usually a type name such as "Account", "Budget" or "Expense".' },
+  };
   constructor(readonly entity: string, field?: string) {
     super(`${entity} not found`, field);
   }
@@ -106,7 +108,10 @@ export class UnknownCurrencyError extends DomainError {
 export class InsufficientFundsError extends DomainError {
   readonly code = 'INSUFFICIENT_FUNDS';
   static override readonly description = 'The account does not hold enough money for this.';
-  static override readonly exposes: ExposedFields = { available: 'decimal', required: 'decimal' };
+  static override readonly exposes: ExposedFields = {
+    available: { kind: 'decimal', description: 'What the account held, in its currency with its decimals, e.g. "100.00".' },
+    required: { kind: 'decimal', description: 'What the operation would have taken off the account, in the same currency, e.g. "12665.00".' },
+  };
   constructor(
     message: string,
     readonly available: string,
@@ -222,7 +227,9 @@ export class FileTypeRefusedError extends DomainError {
 export class UnknownValueError extends DomainError {
   readonly code = 'UNKNOWN_VALUE';
   static override readonly description = 'A value outside a closed list; `allowed` lists the accepted ones.';
-  static override readonly exposes: ExposedFields = { allowed: 'strings' };
+  static override readonly exposes: ExposedFields = {
+    allowed: { kind: 'strings', description: 'The accepted values, e.g. ["MONTH", "QUARTER", "YEAR"]; case, "-" and "_" do not matter when sending one.' },
+  };
   constructor(
     message: string,
     readonly allowed: readonly string[],

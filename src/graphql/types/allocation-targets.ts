@@ -25,10 +25,13 @@ function defineNamedTarget(kind: AllocationKind) {
     nullable: true,
     findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
     fields: (t) => ({
-      name: t.exposeString('name'),
-      [named.detail.field]: t.exposeString(named.detail.field as 'email', { nullable: true }),
-      [kind.list]: t.relation(kind.list as 'budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      name: t.exposeString('name', { description: `The ${kind.targetField}'s name.` }),
+      [named.detail.field]: t.exposeString(named.detail.field as 'email', { nullable: true, description: named.detail.description }),
+      [kind.list]: t.relation(kind.list as 'budgetEmployees', {
+        description: `The ${kind.targetField}'s budget allocations (${kind.model}), oldest first.`,
+        query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime', description: `When the ${kind.targetField} was created.` }),
     }),
   });
 
@@ -50,7 +53,11 @@ function defineNamedTarget(kind: AllocationKind) {
 
   defineMutation({
     name: `create${kind.target}`,
-    input: (t) => ({ name: t.string({ required: true }), [named.detail.field]: t.string() }),
+    description: `Adds a${kind.targetField === 'employee' ? 'n' : ''} ${kind.targetField} budgets can be allocated to.`,
+    input: (t) => ({
+      name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
+      [named.detail.field]: t.string({ description: named.detail.inputDescription }),
+    }),
     idempotent: true,
     service: services.create,
     alsoDeclares: [InvalidIdError, NotFoundError],
@@ -61,7 +68,7 @@ function defineNamedTarget(kind: AllocationKind) {
   defineMutation({
     name: `delete${kind.target}`,
     description: named.deleteDescription,
-    input: (t) => ({ id: t.id({ required: true }) }),
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the ${kind.targetField} to delete.` }) }),
     ids: { id: kind.target },
     service: services.remove,
     alsoDeclares: [InvalidInputError],

@@ -10,7 +10,7 @@ import type { AttachmentOwnerInput } from '../../services/attachments/attachment
 import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments/attachments.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
-import { defineMutation } from '../mutation.js';
+import { defineMutation, type InputFieldBuilder } from '../mutation.js';
 import { deletedPayload, recordPayload } from '../payloads.js';
 import { EntryInterface } from './entry.js';
 
@@ -41,6 +41,13 @@ function ownerFromArgs(args: OwnerIdArgs): AttachmentOwnerInput {
 
 const OWNER_ID_DESCRIPTION = 'Exactly one of transactionId, expenseId and incomeId says what the file is attached to.';
 
+/** The three owner id fields of uploadAttachment and createAttachment: give exactly one. */
+const ownerIdFields = (t: InputFieldBuilder) => ({
+  transactionId: t.id({ description: 'Attach to this external transaction (global id). Give exactly one of transactionId, expenseId, incomeId.' }),
+  expenseId: t.id({ description: 'Attach to this expense (global id of an Expense). Give exactly one of transactionId, expenseId, incomeId.' }),
+  incomeId: t.id({ description: 'Attach to this income (global id of an Income). Give exactly one of transactionId, expenseId, incomeId.' }),
+});
+
 builder.prismaNode('Attachment', {
   id: { field: 'id' },
   description:
@@ -50,28 +57,30 @@ builder.prismaNode('Attachment', {
   fields: (t) => ({
     transaction: t.relation('transaction', { nullable: true, description: 'The transaction it is attached to; null when it belongs to a record.' }),
     entry: t.relation('entry', { type: EntryInterface, nullable: true, description: 'The expense or income it is attached to; null when it belongs to a transaction.' }),
-    fileName: t.exposeString('fileName'),
+    fileName: t.exposeString('fileName', { description: 'The file\'s name without any folder path, e.g. "receipt-0412.pdf".' }),
     contentType: t.exposeString('contentType', { description: 'Sniffed from the bytes for uploads, never taken from the client.' }),
-    sizeBytes: t.exposeInt('sizeBytes'),
-    sha256: t.exposeString('sha256', { nullable: true }),
+    sizeBytes: t.exposeInt('sizeBytes', { description: 'The size in bytes: measured for uploads, as the client stated it for metadata-only records.' }),
+    sha256: t.exposeString('sha256', { nullable: true, description: 'The SHA-256 of the stored bytes, 64 lowercase hex digits; null for metadata-only records.' }),
     stored: t.boolean({ description: 'Whether the bytes are stored by Allot.', select: { storageKey: true }, resolve: (row) => row.storageKey !== null }),
-    description: t.exposeString('description', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    description: t.exposeString('description', { nullable: true, description: 'Free text about the file; null when none was given.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the file was attached.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the file name or description was last changed (or when it was attached).' }),
   }),
 });
 
 const AttachmentOwnerTypeEnum = builder.enumType('AttachmentOwnerType', {
+  description: 'What kind of object an attachment belongs to.',
   values: { TRANSACTION: { description: 'Attached to an external transaction.' }, ENTRY: { description: 'Attached to an expense or income.' } },
 });
 
 const AttachmentFilter = builder.inputType('AttachmentFilter', {
+  description: 'Which attachments to list. The given fields combine with AND; an omitted field does not filter.',
   fields: (t) => ({
     transactionId: t.id({ description: 'Only the attachments of this transaction.' }),
     expenseId: t.id({ description: 'Only the attachments of this expense.' }),
     incomeId: t.id({ description: 'Only the attachments of this income.' }),
     ownerType: t.field({ type: AttachmentOwnerTypeEnum, description: 'Only attachments of transactions, or only those of records.' }),
-    search: t.string({ description: 'Case-insensitive text found in the file name or the description.' }),
+    search: t.string({ description: 'Case-insensitive text found in the file name or the description; trimmed, only its first 200 characters are used.' }),
   }),
 });
 
@@ -122,11 +131,14 @@ defineMutation({
   description: 'Uploads a file through the GraphQL multipart request spec and attaches it to a transaction, an expense or an income.',
   inputDescription: OWNER_ID_DESCRIPTION,
   input: (t) => ({
-    transactionId: t.id(),
-    expenseId: t.id(),
-    incomeId: t.id(),
-    file: t.field({ type: 'File', required: true, description: 'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text.' }),
-    description: t.string(),
+    ...ownerIdFields(t),
+    file: t.field({
+      type: 'File',
+      required: true,
+      description:
+        'A multipart request part. PDF, PNG, JPEG, GIF, WebP, CSV or plain text, judged by its bytes; at most 10 MiB unless the server sets ALLOT_MAX_UPLOAD_BYTES (FILE_TOO_LARGE).',
+    }),
+    description: t.string({ description: 'Free text about the file, at most 10 000 characters.' }),
   }),
   idempotent: true,
   service: uploadAttachment,
@@ -139,15 +151,17 @@ defineMutation({
 
 defineMutation({
   name: 'createAttachment',
+  description: 'Records a document kept elsewhere (metadata only, no bytes stored) on a transaction, an expense or an income.',
   inputDescription: `Metadata of a document kept elsewhere; no bytes are stored. Use uploadAttachment to store a file. ${OWNER_ID_DESCRIPTION}`,
   input: (t) => ({
-    transactionId: t.id(),
-    expenseId: t.id(),
-    incomeId: t.id(),
-    fileName: t.string({ required: true }),
-    contentType: t.string({ required: true }),
-    sizeBytes: t.int({ required: true }),
-    description: t.string(),
+    ...ownerIdFields(t),
+    fileName: t.string({ required: true, description: 'The file name; any folder path is dropped, then 1–500 characters.' }),
+    contentType: t.string({
+      required: true,
+      description: 'The MIME type: application/pdf, image/png, image/jpeg, image/gif, image/webp, text/csv or text/plain (case does not matter).',
+    }),
+    sizeBytes: t.int({ required: true, description: 'The document\'s size in bytes, 0 or more; taken as stated.' }),
+    description: t.string({ description: 'Free text about the document, at most 10 000 characters.' }),
   }),
   idempotent: true,
   service: createAttachment,
@@ -165,8 +179,13 @@ defineMutation({
 
 defineMutation({
   name: 'updateAttachment',
+  description: 'Renames an attachment or changes its description; the bytes and their content type never change.',
   inputDescription: 'Partial: omitted fields are kept; description: null clears it.',
-  input: (t) => ({ id: t.id({ required: true }), fileName: t.string(), description: t.string() }),
+  input: (t) => ({
+    id: t.id({ required: true, description: 'The global id of the attachment to change.' }),
+    fileName: t.string({ description: 'The new file name; any folder path is dropped, then 1–500 characters. Omitted or null: kept.' }),
+    description: t.string({ description: 'The new description, at most 10 000 characters. Omitted: kept; null or blank: cleared.' }),
+  }),
   ids: { id: 'Attachment' },
   service: updateAttachment,
   payload: (attachment) => ({ attachmentId: attachment.id }),
@@ -175,7 +194,8 @@ defineMutation({
 
 defineMutation({
   name: 'deleteAttachment',
-  input: (t) => ({ id: t.id({ required: true }) }),
+  description: 'Deletes an attachment; its stored bytes, if any, are removed once the deletion commits.',
+  input: (t) => ({ id: t.id({ required: true, description: 'The global id of the attachment to delete.' }) }),
   ids: { id: 'Attachment' },
   service: deleteAttachment,
   serviceInput: (input, ctx) => ({ id: input.id, storage: ctx.attachments }),

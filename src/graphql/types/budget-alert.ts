@@ -10,8 +10,8 @@ export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    budget: t.relation('budget'),
-    thresholdPercent: t.exposeInt('thresholdPercent'),
+    budget: t.relation('budget', { description: 'The budget whose spend crossed the threshold.' }),
+    thresholdPercent: t.exposeInt('thresholdPercent', { description: 'The threshold crossed, as a percentage of the limit: 80 or 100.' }),
     spent: t.field({
       type: 'Decimal',
       description: 'Spend right after the crossing.',
@@ -20,10 +20,11 @@ export const BudgetAlertType = builder.prismaNode('BudgetAlert', {
     }),
     limit: t.field({
       type: 'Decimal',
+      description: "The budget's limit at the time of the crossing (it may have changed since), in the budget's currency.",
       select: { limitMinor: true, budget: { select: { currency: true } } },
       resolve: (alert) => formatMoney(alert.limitMinor, alert.budget.currency),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the crossing was recorded (in the transaction of the spend that caused it).' }),
   }),
 });
 

@@ -38,12 +38,12 @@ function defineAllocationKind(kind: AllocationKind): void {
     nullable: true,
     findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
     fields: (t) => ({
-      budget: t.relation('budget'),
-      [kind.targetField]: t.relation(kind.targetField as 'employee'),
+      budget: t.relation('budget', { description: 'The budget this allocation belongs to.' }),
+      [kind.targetField]: t.relation(kind.targetField as 'employee', { description: `The ${kind.targetField} the budget is allocated to.` }),
       ...(kind.limit
         ? { limit: t.field({ type: 'Decimal', nullable: true, description: LIMIT_DESCRIPTION, select: LIMIT_SELECT, resolve: limitOf }) }
         : {}),
-      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the allocation was made.' }),
     }),
   });
 
@@ -62,9 +62,10 @@ function defineAllocationKind(kind: AllocationKind): void {
 
   defineMutation({
     name: `create${kind.model}`,
+    description: `Allocates a budget to a${kind.targetField === 'employee' || kind.targetField === 'invoice' ? 'n' : ''} ${kind.targetField}; a second allocation of the same pair is DUPLICATE.`,
     input: (t) => ({
-      budgetId: t.id({ required: true }),
-      [kind.targetId]: t.id({ required: true }),
+      budgetId: t.id({ required: true, description: 'The budget to allocate (global id).' }),
+      [kind.targetId]: t.id({ required: true, description: `The ${kind.targetField} to allocate it to (global id of a ${kind.target}).` }),
       ...(kind.limit ? { limit: t.field({ type: 'Decimal', description: kind.limit.description }) } : {}),
     }),
     ids: { budgetId: 'Budget', [kind.targetId]: kind.target },
@@ -76,7 +77,8 @@ function defineAllocationKind(kind: AllocationKind): void {
 
   defineMutation({
     name: `delete${kind.model}`,
-    input: (t) => ({ id: t.id({ required: true }) }),
+    description: `Removes the allocation; the budget and the ${kind.targetField} stay.`,
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the ${kind.model} allocation to remove.` }) }),
     ids: { id: kind.model },
     service: services.remove,
     alsoDeclares: [InvalidInputError],

@@ -10,11 +10,11 @@ const BudgetGroupTotal = builder
   .implement({
     description: "The group's budgets in one currency, summed (amounts in different currencies are never added).",
     fields: (t) => ({
-      currency: t.exposeString('currency'),
-      budgetCount: t.exposeInt('budgetCount'),
-      limit: t.expose('limit', { type: 'Decimal' }),
-      spent: t.expose('spent', { type: 'Decimal' }),
-      remaining: t.expose('remaining', { type: 'Decimal' }),
+      currency: t.exposeString('currency', { description: 'The ISO 4217 code these totals are in; one total per currency the group\'s budgets use.' }),
+      budgetCount: t.exposeInt('budgetCount', { description: 'How many of the group\'s budgets are in this currency.' }),
+      limit: t.expose('limit', { type: 'Decimal', description: 'The sum of those budgets\' limits, e.g. "15000.00".' }),
+      spent: t.expose('spent', { type: 'Decimal', description: 'The sum of those budgets\' spend (each counted inside its own window).' }),
+      remaining: t.expose('remaining', { type: 'Decimal', description: 'limit − spent; negative when the budgets together are over their limits.' }),
     }),
   });
 
@@ -24,10 +24,11 @@ builder.prismaNode('BudgetGroup', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    budgets: t.relation('budgets', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+    name: t.exposeString('name', { description: 'The group\'s name, e.g. "Sales EMEA".' }),
+    budgets: t.relation('budgets', { description: 'The budgets in this group, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
     totals: t.field({
       type: [BudgetGroupTotal],
+      description: 'The group\'s budgets summed per currency, by currency code; empty for a group without budgets.',
       select: { budgets: { select: { id: true, limitMinor: true, currency: true } } },
       resolve: async (group, _args, ctx) => {
         const spent = await ctx.loaders.budgetSpent.loadMany(group.budgets.map((budget) => budget.id));
@@ -52,7 +53,7 @@ builder.prismaNode('BudgetGroup', {
           }));
       },
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the group was created.' }),
   }),
 });
 
@@ -72,7 +73,8 @@ const groupPayload = recordPayload('budgetGroup', 'BudgetGroup', 'budgetGroupId'
 
 defineMutation({
   name: 'createBudgetGroup',
-  input: (t) => ({ name: t.string({ required: true }) }),
+  description: 'Creates an empty budget group; put budgets in it with createBudget or updateBudget (budgetGroupId).',
+  input: (t) => ({ name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }) }),
   idempotent: true,
   service: createBudgetGroup,
   alsoDeclares: [InvalidIdError, NotFoundError],
@@ -82,8 +84,12 @@ defineMutation({
 
 defineMutation({
   name: 'updateBudgetGroup',
+  description: 'Renames a budget group.',
   inputDescription: 'Partial: an omitted name is kept.',
-  input: (t) => ({ id: t.id({ required: true }), name: t.string() }),
+  input: (t) => ({
+    id: t.id({ required: true, description: 'The global id of the group to rename.' }),
+    name: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+  }),
   ids: { id: 'BudgetGroup' },
   service: updateBudgetGroup,
   payload: (group) => ({ budgetGroupId: group.id }),
@@ -93,7 +99,7 @@ defineMutation({
 defineMutation({
   name: 'deleteBudgetGroup',
   description: 'Deletes the group; its budgets stay, ungrouped.',
-  input: (t) => ({ id: t.id({ required: true }) }),
+  input: (t) => ({ id: t.id({ required: true, description: 'The global id of the group to delete.' }) }),
   ids: { id: 'BudgetGroup' },
   service: deleteBudgetGroup,
   alsoDeclares: [InvalidInputError],

@@ -20,7 +20,7 @@ const BudgetPeriodSpend = builder
       periodStart: t.expose('periodStart', { type: 'Date', description: 'First day of the calendar period.' }),
       start: t.expose('start', { type: 'Date', description: 'First day of the period inside the window.' }),
       end: t.expose('end', { type: 'Date', description: 'Last day of the period inside the window.' }),
-      spent: t.expose('spent', { type: 'Decimal' }),
+      spent: t.expose('spent', { type: 'Decimal', description: "Spend dated from `start` to `end`, in the budget's currency, e.g. \"1250.00\"; \"0.00\" for a period without spend." }),
     }),
   });
 
@@ -33,19 +33,28 @@ export const BudgetType = builder.prismaNode('Budget', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    type: t.expose('type', { type: BudgetTypeEnum }),
-    granularity: t.expose('granularity', { type: BudgetGranularityEnum }),
-    dateFrom: t.expose('dateFrom', { type: 'Date' }),
-    dateTo: t.expose('dateTo', { type: 'Date' }),
-    config: t.field({ type: [BudgetOptionEnum], select: { config: true }, resolve: (budget) => budget.config }),
-    currency: t.exposeString('currency'),
+    name: t.exposeString('name', { description: 'The budget\'s name, e.g. "Marketing Q2".' }),
+    type: t.expose('type', {
+      type: BudgetTypeEnum,
+      description: 'GLOBAL or EMPLOYEE, as the spend-management platform classifies budgets; spend is counted the same way for both.',
+    }),
+    granularity: t.expose('granularity', { type: BudgetGranularityEnum, description: 'The size of the buckets of `spendByPeriod`: month, quarter or year.' }),
+    dateFrom: t.expose('dateFrom', { type: 'Date', description: 'First day of the budget\'s window, YYYY-MM-DD, inclusive.' }),
+    dateTo: t.expose('dateTo', { type: 'Date', description: 'Last day of the budget\'s window, YYYY-MM-DD, inclusive; never before dateFrom.' }),
+    config: t.field({
+      type: [BudgetOptionEnum],
+      description: 'The options switched on (SPEND_ALERTS, AUTO_FREEZE), in that order; empty when none.',
+      select: { config: true },
+      resolve: (budget) => budget.config,
+    }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code, fixed at creation; the limit, spend and every amount charged to the budget are in it.' }),
     limit: t.field({
       type: 'Decimal',
+      description: 'How much may be spent in the window, in `currency` with its decimals, e.g. "5000.00"; zero or more.',
       select: { limitMinor: true, currency: true },
       resolve: (budget) => formatMoney(budget.limitMinor, budget.currency),
     }),
-    budgetGroup: t.relation('budgetGroup', { nullable: true }),
+    budgetGroup: t.relation('budgetGroup', { nullable: true, description: 'The group the budget belongs to; null when ungrouped.' }),
     employees: t.field({
       type: [EmployeeType],
       description: 'The employees allocated to this budget (see budgetEmployees for their limits).',
@@ -56,10 +65,14 @@ export const BudgetType = builder.prismaNode('Budget', {
     ...Object.fromEntries(
       ALLOCATION_KINDS.map((kind) => [
         kind.list,
-        t.relation(kind.list as 'budgetEmployees', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
+        t.relation(kind.list as 'budgetEmployees', {
+          description: `The budget's ${kind.model} allocations (at most one per ${kind.targetField}), oldest first.`,
+          query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+        }),
       ]),
     ),
     budgetTransactions: t.relatedConnection('budgetTransactions', {
+      description: 'The parts of external transactions charged to this budget, oldest first; only those dated inside the window count as spend.',
       cursor: 'id',
       ...PAGING,
       totalCount: true,
@@ -90,6 +103,7 @@ export const BudgetType = builder.prismaNode('Budget', {
     }),
     status: t.field({
       type: BudgetStatusEnum,
+      description: 'Where `spent` stands against `limit`, computed on read, so a new limit or window applies at once.',
       select: SPEND_SELECT,
       resolve: async (budget, _args, ctx) =>
         budgetStatus(await ctx.loaders.budgetSpent.load(budget.id), budget.limitMinor, budget.config.includes('AUTO_FREEZE')),
@@ -106,17 +120,21 @@ export const BudgetType = builder.prismaNode('Budget', {
         }));
       },
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the budget was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the budget itself (not its spend) was last changed.' }),
   }),
 });
 
 const BudgetFilter = builder.inputType('BudgetFilter', {
+  description: 'Which budgets to list. The given fields combine with AND; an omitted field does not filter.',
   fields: (t) => ({
-    type: t.field({ type: BudgetTypeEnum }),
-    budgetGroupId: t.id(),
-    dateFrom: t.field({ type: 'Date', description: 'With dateTo: budgets whose window overlaps [dateFrom, dateTo].' }),
-    dateTo: t.field({ type: 'Date' }),
+    type: t.field({ type: BudgetTypeEnum, description: 'Only budgets of this type.' }),
+    budgetGroupId: t.id({ description: 'Only the budgets of this group (its global id).' }),
+    dateFrom: t.field({
+      type: 'Date',
+      description: 'Budgets whose window ends on or after this day. With dateTo: budgets whose window overlaps [dateFrom, dateTo].',
+    }),
+    dateTo: t.field({ type: 'Date', description: 'Budgets whose window starts on or before this day. With dateFrom: see dateFrom.' }),
   }),
 });
 
@@ -155,16 +173,17 @@ const budgetPayload = recordPayload('budget', 'Budget', 'budgetId');
 
 defineMutation({
   name: 'createBudget',
+  description: 'Creates a budget: a limit in one currency over a date window, optionally in a group, with SPEND_ALERTS and/or AUTO_FREEZE.',
   input: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
     type: t.string({ required: true, description: 'GLOBAL or EMPLOYEE ("global" is accepted too).' }),
     granularity: t.string({ required: true, description: 'MONTH, QUARTER or YEAR ("month" is accepted too).' }),
-    dateFrom: t.field({ type: 'Date', required: true }),
+    dateFrom: t.field({ type: 'Date', required: true, description: 'First day of the window, YYYY-MM-DD, inclusive.' }),
     dateTo: t.field({ type: 'Date', required: true, description: 'Inclusive; not before dateFrom.' }),
-    budgetGroupId: t.id(),
+    budgetGroupId: t.id({ description: 'The group to put the budget in (global id); omit for an ungrouped budget.' }),
     config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE ("spend_alerts", "auto-freeze" are accepted too).' }),
     limit: t.field({ type: 'Decimal', required: true, description: 'In `currency`; 0 or more.' }),
-    currency: t.string({ required: true }),
+    currency: t.string({ required: true, description: 'ISO 4217, e.g. "EUR"; fixed once created.' }),
   }),
   ids: { budgetGroupId: 'BudgetGroup' },
   idempotent: true,
@@ -175,17 +194,18 @@ defineMutation({
 
 defineMutation({
   name: 'updateBudget',
+  description: 'Changes a budget\'s name, type, granularity, window, group, options or limit; status and spend follow at once.',
   inputDescription: 'Partial: an omitted field is kept; budgetGroupId: null takes the budget out of its group. The currency is fixed.',
   input: (t) => ({
-    id: t.id({ required: true }),
-    name: t.string(),
-    type: t.string(),
-    granularity: t.string(),
-    dateFrom: t.field({ type: 'Date' }),
-    dateTo: t.field({ type: 'Date' }),
-    budgetGroupId: t.id(),
+    id: t.id({ required: true, description: 'The global id of the budget to change.' }),
+    name: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+    type: t.string({ description: 'GLOBAL or EMPLOYEE (case, "-" and "_" do not matter). Omitted or null: kept.' }),
+    granularity: t.string({ description: 'MONTH, QUARTER or YEAR (case does not matter). Omitted or null: kept.' }),
+    dateFrom: t.field({ type: 'Date', description: 'The new first day of the window. Omitted or null: kept. The resulting window must not end before it starts.' }),
+    dateTo: t.field({ type: 'Date', description: 'The new last day of the window, inclusive. Omitted or null: kept.' }),
+    budgetGroupId: t.id({ description: 'Move the budget to this group (global id). Omitted: kept; null: ungrouped.' }),
     config: t.stringList({ description: 'Replaces the whole list; [] turns every option off.' }),
-    limit: t.field({ type: 'Decimal' }),
+    limit: t.field({ type: 'Decimal', description: 'The new limit in the budget\'s currency, zero or more. Omitted or null: kept.' }),
   }),
   ids: { id: 'Budget', budgetGroupId: 'BudgetGroup' },
   service: updateBudget,
@@ -195,7 +215,9 @@ defineMutation({
 
 defineMutation({
   name: 'deleteBudget',
-  input: (t) => ({ id: t.id({ required: true }) }),
+  description:
+    'Deletes a budget with its allocations, budget transactions and alerts. Linked expenses stay, unlinked; the external transactions stay, and what their deleted parts held is free to split again.',
+  input: (t) => ({ id: t.id({ required: true, description: 'The global id of the budget to delete.' }) }),
   ids: { id: 'Budget' },
   service: deleteBudget,
   alsoDeclares: [InvalidInputError],

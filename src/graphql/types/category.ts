@@ -17,9 +17,9 @@ export const CategoryType = builder.prismaNode('Category', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    title: t.exposeString('title'),
-    kind: t.expose('kind', { type: EntryKindEnum }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    title: t.exposeString('title', { description: 'The category\'s name, e.g. "Аренда офиса" (office rent).' }),
+    kind: t.expose('kind', { type: EntryKindEnum, description: 'EXPENSE or INCOME: the whole tree below a root has its kind, and only records of that kind use it.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the category was created.' }),
   }),
 });
 
@@ -28,6 +28,7 @@ builder.prismaObjectFields('Category', (t) => ({
     parent: t.field({
       type: CategoryType,
       nullable: true,
+      description: 'The category directly above this one; null for a root category.',
       resolve: async (category, _args, ctx): Promise<Category | null> => {
         const tree = await ctx.loaders.categoryTree();
         const parentId = tree.get(category.id)?.parentId;
@@ -63,9 +64,10 @@ const categoryPayload = recordPayload('category', 'Category', 'categoryId');
 
 defineMutation({
   name: 'createCategory',
+  description: 'Adds a category, as a root or under a parent of the same kind.',
   input: (t) => ({
-    title: t.string({ required: true }),
-    kind: t.field({ type: EntryKindEnum, required: true }),
+    title: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
+    kind: t.field({ type: EntryKindEnum, required: true, description: 'EXPENSE or INCOME; must be the parent\'s kind (CATEGORY_KIND_MISMATCH otherwise).' }),
     parentId: t.id({ description: 'Omit for a root category.' }),
   }),
   ids: { parentId: 'Category' },
@@ -77,8 +79,13 @@ defineMutation({
 
 defineMutation({
   name: 'updateCategory',
+  description: 'Renames a category and/or moves it under another parent of the same kind; it cannot move below itself (CATEGORY_CYCLE).',
   inputDescription: 'Rename and/or move. Omitted fields are kept; parentId: null makes it a root.',
-  input: (t) => ({ id: t.id({ required: true }), title: t.string(), parentId: t.id() }),
+  input: (t) => ({
+    id: t.id({ required: true, description: 'The global id of the category to change.' }),
+    title: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+    parentId: t.id({ description: 'The new parent, of the same kind and not this category or one below it. Omitted: kept; null: make it a root.' }),
+  }),
   ids: { id: 'Category', parentId: 'Category' },
   service: updateCategory,
   payload: (category) => ({ categoryId: category.id }),
@@ -87,7 +94,8 @@ defineMutation({
 
 defineMutation({
   name: 'deleteCategory',
-  input: (t) => ({ id: t.id({ required: true }) }),
+  description: 'Deletes a category that has no subcategories (CATEGORY_HAS_CHILDREN, CRM error 408) and no records filed under it (CATEGORY_IN_USE).',
+  input: (t) => ({ id: t.id({ required: true, description: 'The global id of the category to delete.' }) }),
   ids: { id: 'Category' },
   service: deleteCategory,
   alsoDeclares: [InvalidInputError],

@@ -6,10 +6,21 @@ import type { ChangeAction } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
 import type { ChangelogEventWithUser } from '../loaders/index.js';
+import { describedValues } from './enums.js';
 import { UserType } from './user.js';
 
 export const ChangeActionEnum = builder.enumType('ChangeAction', {
-  values: ['NEW', 'UPDATED', 'POSTED', 'UNPOSTED', 'DELETED', 'CANCELLED', 'CLOSED', 'MOVED'] as const satisfies readonly ChangeAction[],
+  description: 'What a changelog event did to its object.',
+  values: describedValues(['NEW', 'UPDATED', 'POSTED', 'UNPOSTED', 'DELETED', 'CANCELLED', 'CLOSED', 'MOVED'] as const satisfies readonly ChangeAction[], {
+    NEW: 'The object was created; `comment` sums it up (e.g. the amount), `changes` is empty.',
+    UPDATED: 'Fields were changed; `changes` lists each with its old and new value.',
+    POSTED: 'An expense or income was posted, or a transfer\'s money moved.',
+    UNPOSTED: 'An expense or income was unposted: the reversal of its posting.',
+    DELETED: 'The object was deleted; its history stays.',
+    CANCELLED: 'A transfer was cancelled (CRM "unmove"); a posted one moved its money back.',
+    CLOSED: 'An account was closed.',
+    MOVED: 'A category was moved under another parent (or to the root); `changes` holds parentId.',
+  }),
 });
 
 /** Stored changes name other objects by uuid; the API shows the same global ids clients use. */
@@ -51,19 +62,27 @@ function fieldChanges(event: ChangelogEventWithUser): FieldChange[] {
 const FieldChangeType = builder.objectRef<FieldChange>('FieldChange').implement({
   description: 'One field changed by an event. Money is a decimal string, dates YYYY-MM-DD, references global ids.',
   fields: (t) => ({
-    field: t.exposeString('field'),
-    from: t.exposeString('from', { nullable: true }),
-    to: t.exposeString('to', { nullable: true }),
+    field: t.exposeString('field', { description: 'The name of the changed field, e.g. "amount", "plannedDate", "accountId".' }),
+    from: t.exposeString('from', { nullable: true, description: 'The value before the change; null when the field was empty.' }),
+    to: t.exposeString('to', { nullable: true, description: 'The value after the change; null when the change cleared the field.' }),
   }),
 });
 
 export const ChangelogEventType = builder.objectRef<ChangelogEventWithUser>('ChangelogEvent').implement({
   description: 'One change to a record, in the same transaction as the change itself.',
   fields: (t) => ({
-    at: t.expose('at', { type: 'DateTime' }),
-    action: t.expose('action', { type: ChangeActionEnum }),
-    user: t.field({ type: UserType, nullable: true, resolve: (event) => event.user }),
-    comment: t.exposeString('comment', { nullable: true }),
-    changes: t.field({ type: [FieldChangeType], resolve: fieldChanges }),
+    at: t.expose('at', { type: 'DateTime', description: 'When the change was committed.' }),
+    action: t.expose('action', { type: ChangeActionEnum, description: 'What the change did.' }),
+    user: t.field({
+      type: UserType,
+      nullable: true,
+      description: 'Who made the change; null for system actions (demo seeding, CLI imports).',
+      resolve: (event) => event.user,
+    }),
+    comment: t.exposeString('comment', {
+      nullable: true,
+      description: 'A summary for a person to read, e.g. "Posted expense of 12665.00 RUB" (CRM changelog "comment"); null when the event has none.',
+    }),
+    changes: t.field({ type: [FieldChangeType], description: 'The fields the change set, by field name; empty when it set none (e.g. NEW, POSTED).', resolve: fieldChanges }),
   }),
 });

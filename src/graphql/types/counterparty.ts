@@ -15,9 +15,9 @@ export const CounterpartyType = builder.prismaNode('Counterparty', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    kind: t.expose('kind', { type: CounterpartyKindEnum }),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    kind: t.expose('kind', { type: CounterpartyKindEnum, description: 'Whether this is a supplier or a partner; fixed at creation.' }),
+    name: t.exposeString('name', { description: 'The counterparty\'s name.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the counterparty was created.' }),
   }),
 });
 
@@ -41,9 +41,10 @@ builder.queryField('counterparties', (t) =>
 
 defineMutation({
   name: 'createCounterparty',
+  description: 'Adds a supplier or partner that expenses and incomes can name.',
   input: (t) => ({
-    kind: t.field({ type: CounterpartyKindEnum, required: true }),
-    name: t.string({ required: true }),
+    kind: t.field({ type: CounterpartyKindEnum, required: true, description: 'SUPPLIER or PARTNER.' }),
+    name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
   }),
   idempotent: true,
   service: createCounterparty,

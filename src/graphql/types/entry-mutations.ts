@@ -61,10 +61,18 @@ const NotPostedReasonType = builder
   .implement({
     description: 'The record was saved but not posted: its account lacked the funds (CRM "Расход не проведен…").',
     fields: (t) => ({
-      code: t.field({ type: ErrorCodeEnum, resolve: (reason) => reason.code }),
-      message: t.exposeString('message'),
-      available: t.field({ type: 'Decimal', resolve: (reason) => reason.available }),
-      required: t.field({ type: 'Decimal', resolve: (reason) => reason.required }),
+      code: t.field({ type: ErrorCodeEnum, description: 'Always INSUFFICIENT_FUNDS.', resolve: (reason) => reason.code }),
+      message: t.exposeString('message', { description: 'What was missing, for a person to read; its wording may change.' }),
+      available: t.field({
+        type: 'Decimal',
+        description: 'What the account held when posting was tried, in its currency, e.g. "100.00".',
+        resolve: (reason) => reason.available,
+      }),
+      required: t.field({
+        type: 'Decimal',
+        description: 'What posting would have taken off the account, in its currency, e.g. "12665.00".',
+        resolve: (reason) => reason.required,
+      }),
     }),
   });
 
@@ -109,11 +117,11 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
     amount: t.field({ type: 'Decimal', required, description: 'In the account\'s currency, e.g. "12665.00". Greater than zero.' }),
     accountId: t.id({ required, description: 'CRM "rs".' }),
     categoryId: t.id({ description: `A category of kind ${kind}.` }),
-    description: t.string(),
+    description: t.string({ description: 'Free text (CRM "des"), at most 10 000 characters.' }),
     plannedDate: t.field({ type: 'Date', description: 'CRM "date_plan"; sets the period (year, month).' }),
-    invoiceNumber: t.string(),
-    invoiceDate: t.field({ type: 'Date' }),
-    invoicePaidDate: t.field({ type: 'Date' }),
+    invoiceNumber: t.string({ description: 'The supplier invoice\'s number (CRM "invoice"), at most 100 characters.' }),
+    invoiceDate: t.field({ type: 'Date', description: 'The date of the supplier invoice, YYYY-MM-DD (CRM "invoice_date").' }),
+    invoicePaidDate: t.field({ type: 'Date', description: 'The day the supplier invoice was paid, YYYY-MM-DD (CRM "invoice_paydate").' }),
     dealRef: t.string({ description: 'CRM "did".' }),
     counterpartyId: t.id({ description: 'A supplier or partner (CRM "clid").' }),
     budgetId: t.id({ description: isExpense ? 'A budget this expense counts against once posted.' : 'Refused: only expenses count against budgets.' }),
@@ -122,6 +130,9 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
 
   defineMutation({
     name: `create${name}`,
+    description: isExpense
+      ? 'CRM "add" of an expense; with `post: true` it is posted at once when the account holds the funds, else saved unposted with notPostedReason.'
+      : 'CRM "add" of an income; with `post: true` its money is put on the account at once.',
     input: (t) => fields(t, true),
     ids: ENTRY_IDS,
     idempotent: true,
@@ -132,8 +143,11 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
 
   defineMutation({
     name: `update${name}`,
+    description: isExpense
+      ? 'CRM "update". For a posted expense a change of amount, account, budget or plan date moves the difference at once, or is refused with nothing changed.'
+      : 'CRM "update". For a posted income a change of amount or account moves the difference at once, or is refused with nothing changed.',
     inputDescription: 'Partial: an omitted field is kept, an explicit null clears it (title, amount and accountId cannot be cleared).',
-    input: (t) => ({ id: t.id({ required: true }), ...fields(t, false) }),
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the ${field} to change.` }), ...fields(t, false) }),
     ids: { id: name, ...ENTRY_IDS },
     service: update,
     payload: writeOutcome,
@@ -143,7 +157,7 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
   defineMutation({
     name: `post${name}`,
     description: 'CRM "doit".',
-    input: (t) => ({ id: t.id({ required: true }) }),
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the unposted ${field} to post.` }) }),
     ids: { id: name },
     idempotent: true,
     service: post,
@@ -154,7 +168,7 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
   defineMutation({
     name: `unpost${name}`,
     description: isExpense ? 'CRM "undoit": the money goes back to the account.' : 'CRM "undoit": refused with INSUFFICIENT_FUNDS if the account no longer holds the money.',
-    input: (t) => ({ id: t.id({ required: true }) }),
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the posted ${field} to unpost.` }) }),
     ids: { id: name },
     service: unpost,
     payload: ({ entry }) => ({ entryId: entry.id }),
@@ -164,7 +178,7 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
   defineMutation({
     name: `delete${name}`,
     description: 'CRM "delete": only while not posted (ENTRY_POSTED otherwise). Deletes its attachments and their stored files too.',
-    input: (t) => ({ id: t.id({ required: true }) }),
+    input: (t) => ({ id: t.id({ required: true, description: `The global id of the unposted ${field} to delete.` }) }),
     ids: { id: name },
     service: remove,
     serviceInput: (input, ctx) => ({ id: input.id, storage: ctx.attachments }),

@@ -48,11 +48,11 @@ function registerErrorType(cls: ErrorClass): void {
     isTypeOf: (value) => value instanceof cls,
     fields: (t) =>
       Object.fromEntries(
-        Object.entries(cls.exposes).map(([name, kind]) => {
+        Object.entries(cls.exposes).map(([name, { kind, description }]) => {
           const read = (error: DomainError) => (error as unknown as Record<string, unknown>)[name];
-          if (kind === 'decimal') return [name, t.field({ type: 'Decimal', resolve: (error) => read(error) as string })];
-          if (kind === 'strings') return [name, t.stringList({ resolve: (error) => read(error) as string[] })];
-          return [name, t.string({ resolve: (error) => read(error) as string })];
+          if (kind === 'decimal') return [name, t.field({ type: 'Decimal', description, resolve: (error) => read(error) as string })];
+          if (kind === 'strings') return [name, t.stringList({ description, resolve: (error) => read(error) as string[] })];
+          return [name, t.string({ description, resolve: (error) => read(error) as string })];
         }),
       ),
   });

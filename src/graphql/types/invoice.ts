@@ -11,14 +11,20 @@ export const InvoiceType = builder.prismaNode('Invoice', {
   nullable: true,
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
-    number: t.exposeString('number'),
-    supplierName: t.exposeString('supplierName', { nullable: true }),
-    amount: t.field({ type: 'Decimal', select: { amountMinor: true, currency: true }, resolve: (invoice) => formatMoney(invoice.amountMinor, invoice.currency) }),
-    currency: t.exposeString('currency'),
-    issuedOn: t.expose('issuedOn', { type: 'Date', nullable: true }),
-    dueOn: t.expose('dueOn', { type: 'Date', nullable: true }),
-    budgetInvoices: t.relation('budgetInvoices', { query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    number: t.exposeString('number', { description: 'The invoice number as the supplier printed it, e.g. "INV-2024-0117".' }),
+    supplierName: t.exposeString('supplierName', { nullable: true, description: 'Who issued the invoice, as free text; null when not given.' }),
+    amount: t.field({
+      type: 'Decimal',
+      description: 'The invoice total, greater than zero, in `currency` with its decimals, e.g. "12665.00".',
+      select: { amountMinor: true, currency: true }, resolve: (invoice) => formatMoney(invoice.amountMinor, invoice.currency) }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code of the invoice amount, e.g. "EUR".' }),
+    issuedOn: t.expose('issuedOn', { type: 'Date', nullable: true, description: 'The issue date, YYYY-MM-DD; null when not given.' }),
+    dueOn: t.expose('dueOn', { type: 'Date', nullable: true, description: 'The payment due date, YYYY-MM-DD, not before issuedOn; null when not given.' }),
+    budgetInvoices: t.relation('budgetInvoices', {
+      description: 'The budgets this invoice is linked to (BudgetInvoice allocations), oldest first.',
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the invoice was recorded.' }),
   }),
 });
 
@@ -36,13 +42,14 @@ builder.queryField('invoices', (t) =>
 
 defineMutation({
   name: 'createInvoice',
+  description: 'Records a supplier invoice, to be linked to budgets with createBudgetInvoice.',
   input: (t) => ({
-    number: t.string({ required: true }),
-    supplierName: t.string(),
-    amount: t.field({ type: 'Decimal', required: true }),
-    currency: t.string({ required: true }),
-    issuedOn: t.field({ type: 'Date' }),
-    dueOn: t.field({ type: 'Date' }),
+    number: t.string({ required: true, description: 'The invoice number; trimmed, 1–500 characters.' }),
+    supplierName: t.string({ description: 'Who issued it, at most 500 characters.' }),
+    amount: t.field({ type: 'Decimal', required: true, description: 'The total in `currency`, greater than zero, at most the currency\'s decimals, e.g. "12665.00".' }),
+    currency: t.string({ required: true, description: 'ISO 4217, e.g. "EUR".' }),
+    issuedOn: t.field({ type: 'Date', description: 'The issue date, YYYY-MM-DD.' }),
+    dueOn: t.field({ type: 'Date', description: 'The due date, YYYY-MM-DD; not before issuedOn (INVALID_DATE_RANGE).' }),
   }),
   idempotent: true,
   service: createInvoice,
@@ -53,7 +60,8 @@ defineMutation({
 
 defineMutation({
   name: 'deleteInvoice',
-  input: (t) => ({ id: t.id({ required: true }) }),
+  description: 'Deletes the invoice and its budget links (BudgetInvoice allocations).',
+  input: (t) => ({ id: t.id({ required: true, description: 'The global id of the invoice to delete.' }) }),
   ids: { id: 'Invoice' },
   service: deleteInvoice,
   alsoDeclares: [InvalidInputError],

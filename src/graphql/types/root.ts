@@ -17,10 +17,11 @@ builder.queryField('viewer', (t) =>
 );
 
 builder.prismaObject('Organization', {
+  description: 'A tenant: every account, record and budget belongs to one, and an API key sees only its own organization\'s data.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    isDemo: t.exposeBoolean('isDemo'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    id: t.exposeID('id', { description: 'The organization\'s uuid (not a global id: an Organization is not a Node).' }),
+    name: t.exposeString('name', { description: 'The organization\'s name.' }),
+    isDemo: t.exposeBoolean('isDemo', { description: 'Whether this is the demo organization created on first start, filled with sample data.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
   }),
 });

@@ -7,6 +7,7 @@ import { importTransactions, type ImportReport, type ImportRowOutcome } from '..
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../global-id.js';
 import { defineMutation } from '../mutation.js';
+import { describedValues } from './enums.js';
 import { ErrorCodeEnum } from './errors.js';
 
 /** A row's error as JSON, so an idempotent replay can return the report it stored. */
@@ -28,7 +29,12 @@ const ImportRowStatusEnum = builder.enumType('ImportRowStatus', {
   description:
     'CREATED: stored now. EXISTING: a transaction with this externalId already exists; nothing written. ' +
     'DUPLICATE_IN_BATCH: an earlier row of the batch has this externalId. REJECTED: the row breaks a rule; see error.',
-  values: ['CREATED', 'EXISTING', 'DUPLICATE_IN_BATCH', 'REJECTED'] as const,
+  values: describedValues(['CREATED', 'EXISTING', 'DUPLICATE_IN_BATCH', 'REJECTED'] as const, {
+    CREATED: 'The row was stored now as a new transaction.',
+    EXISTING: 'A transaction with this externalId was already stored; it is left as it was (an import never overwrites).',
+    DUPLICATE_IN_BATCH: 'An earlier row of the same batch has this externalId; the first one wins, this one is skipped.',
+    REJECTED: 'The row breaks a rule (a missing field, an unknown currency, …); `error` says which.',
+  }),
 });
 
 // A plain object, not the Error instance: graphql-js treats an Error returned by a resolver as a
@@ -38,9 +44,9 @@ const ImportRowError = builder
   .implement({
     description: 'Why a row was not imported; the same codes as the mutation errors (e.g. INVALID_INPUT for a missing externalId or amount).',
     fields: (t) => ({
-      code: t.expose('code', { type: ErrorCodeEnum }),
-      message: t.exposeString('message'),
-      field: t.exposeString('field', { nullable: true }),
+      code: t.expose('code', { type: ErrorCodeEnum, description: 'The stable code of the error, e.g. INVALID_INPUT, UNKNOWN_CURRENCY, DUPLICATE.' }),
+      message: t.exposeString('message', { description: 'What is wrong with the row, for a person to read; its wording may change.' }),
+      field: t.exposeString('field', { nullable: true, description: 'The row\'s field the error is about, e.g. "amount"; null when it is about the row as a whole.' }),
     }),
   });
 
@@ -58,7 +64,7 @@ const ImportRowResult = builder.objectRef<RowJson>('ImportRowResult').implement(
     error: t.field({
       type: ImportRowError,
       nullable: true,
-      description: 'Why the row was not imported (REJECTED rows); null otherwise.',
+      description: 'Why the row was not imported: set on REJECTED rows, and on DUPLICATE_IN_BATCH rows (code DUPLICATE, naming the earlier row); null otherwise.',
       resolve: (row) => row.error,
     }),
   }),
@@ -89,19 +95,21 @@ const ImportTransactionRowInput = builder.inputType('ImportTransactionRowInput',
   description:
     'The shape of CreateTransactionInput, with every field optional so a row missing one is reported on its own row instead of failing the request.',
   fields: (t) => ({
-    externalId: t.string(),
-    date: t.field({ type: 'Date' }),
-    amount: t.field({ type: 'Decimal' }),
-    currency: t.string(),
-    description: t.string(),
-    direction: t.string(),
-    counterparty: t.string(),
-    type: t.string(),
+    externalId: t.string({ description: 'Required: the id in the source system, 1–200 characters after trimming; what makes the import idempotent.' }),
+    date: t.field({ type: 'Date', description: 'Required: the booking date, YYYY-MM-DD.' }),
+    amount: t.field({ type: 'Decimal', description: 'Required: greater than zero, at most the currency\'s decimals, e.g. "480.00".' }),
+    currency: t.string({ description: 'Required: ISO 4217, e.g. "EUR".' }),
+    description: t.string({ description: 'Free text, at most 10 000 characters.' }),
+    direction: t.string({ description: 'Required: DEBIT (money out) or CREDIT (money in); case does not matter.' }),
+    counterparty: t.string({ description: 'The other party\'s name as free text, at most 500 characters.' }),
+    type: t.string({ description: 'GENERIC (default), INCOME or PROJECT. Imported rows link to no project.' }),
   }),
 });
 
 defineMutation({
   name: 'importTransactions',
+  description:
+    'Bulk import of external transactions (1 to 1000 rows), idempotent by externalId: valid rows are stored together, existing ones left as they are, and every row reports what became of it.',
   input: (t) => ({
     transactions: t.field({ type: [ImportTransactionRowInput], required: true, description: 'At most 1000 rows.' }),
   }),

@@ -17,6 +17,10 @@ export interface TargetDetail {
   field: string;
   /** Checks and normalises the raw value (null when omitted). */
   parse(raw: string | null | undefined): string | null;
+  /** The GraphQL description of the field on the target type. */
+  description: string;
+  /** The GraphQL description of the field in the create input. */
+  inputDescription: string;
 }
 
 /** A target built by the shared factory: a name, one detail, a list query and create/delete mutations. */
@@ -63,7 +67,12 @@ function email(raw: string | null | undefined): string | null {
   return mail;
 }
 
-const EMAIL_DETAIL: TargetDetail = { field: 'email', parse: email };
+const EMAIL_DETAIL: TargetDetail = {
+  field: 'email',
+  parse: email,
+  description: 'An email address; null when none was given.',
+  inputDescription: 'An email address (something@somewhere, no spaces), at most 320 characters; omit or leave blank for none.',
+};
 const nameOf = (target: TargetRow) => target.name!;
 
 export const ALLOCATION_KINDS: readonly AllocationKind[] = [
@@ -116,7 +125,12 @@ export const ALLOCATION_KINDS: readonly AllocationKind[] = [
     description: 'A project allocated to a budget.',
     named: {
       list: 'projects',
-      detail: { field: 'code', parse: (raw) => optionalText(raw, 'code', 100) ?? null },
+      detail: {
+        field: 'code',
+        parse: (raw) => optionalText(raw, 'code', 100) ?? null,
+        description: 'The project\'s short code, e.g. from the ERP; null when none was given.',
+        inputDescription: 'A short project code, at most 100 characters; omit or leave blank for none.',
+      },
       description: 'A project budgets are allocated to and project transactions belong to.',
       deleteDescription: 'Removes the project and its budget allocations; its transactions stay, without a project.',
     },

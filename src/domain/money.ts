@@ -48,3 +48,18 @@ export function formatMoney(minor: bigint, currency: string): string {
   const fraction = digits.slice(digits.length - exponent);
   return `${negative ? '-' : ''}${whole}${exponent > 0 ? `.${fraction}` : ''}`;
 }
+
+/**
+ * One spelling per decimal value, without knowing its currency: "3.0", "3.00" and "03" are all
+ * "3"; "-0.0" is "0". Anything that is not a decimal comes back as it was (the service refuses it).
+ * For telling whether two requests asked for the same amount (idempotency fingerprints).
+ */
+export function canonicalDecimal(raw: string): string {
+  const match = DECIMAL.exec(raw.trim());
+  if (!match) return raw;
+  const [, minus, whole = '', fraction = ''] = match;
+  const integer = whole.replace(/^0+(?=\d)/, '');
+  const decimals = fraction.replace(/0+$/, '');
+  const digits = decimals ? `${integer}.${decimals}` : integer;
+  return minus && /[1-9]/.test(digits) ? `-${digits}` : digits;
+}

@@ -1,6 +1,6 @@
 /** Exact money: decimal strings in, bigint minor units stored, decimal strings out. */
 import { describe, expect, it } from 'vitest';
-import { formatMoney, parseMoney, requireCurrency } from '../../src/domain/money.js';
+import { canonicalDecimal, formatMoney, parseMoney, requireCurrency } from '../../src/domain/money.js';
 
 function refusal(fn: () => unknown): string | undefined {
   try {
@@ -120,5 +120,23 @@ describe('requireCurrency', () => {
     for (const bad of ['XYZ', 'EURO', '', 'E', '€']) {
       expect(refusal(() => requireCurrency(bad))).toBe('UNKNOWN_CURRENCY');
     }
+  });
+});
+
+describe('canonicalDecimal', () => {
+  it.each([
+    ['3.0', '3'],
+    ['3.00', '3'],
+    ['03', '3'],
+    [' 3.10 ', '3.1'],
+    ['0.50', '0.5'],
+    ['000', '0'],
+    ['-0.00', '0'],
+    ['-1.20', '-1.2'],
+    ['12665.00', '12665'],
+    ['abc', 'abc'], // not a decimal: kept, the service refuses it
+    ['1e3', '1e3'],
+  ])('spells %s as %s', (raw, canonical) => {
+    expect(canonicalDecimal(raw)).toBe(canonical);
   });
 });

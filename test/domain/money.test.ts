@@ -1,6 +1,6 @@
 /** Exact money: decimal strings in, bigint minor units stored, decimal strings out. */
 import { describe, expect, it } from 'vitest';
-import { canonicalDecimal, formatMoney, parseMoney, requireCurrency } from '../../src/domain/money.js';
+import { canonicalDecimal, formatMoney, MAX_TOTAL_MINOR, maxAmountMinor, parseMoney, requireCurrency } from '../../src/domain/money.js';
 
 function refusal(fn: () => unknown): string | undefined {
   try {
@@ -138,5 +138,30 @@ describe('canonicalDecimal', () => {
     ['1e3', '1e3'],
   ])('spells %s as %s', (raw, canonical) => {
     expect(canonicalDecimal(raw)).toBe(canonical);
+  });
+});
+
+describe('the largest amount per currency', () => {
+  it.each([
+    ['JPY', '999999999999999'],
+    ['EUR', '999999999999999.99'],
+    ['BHD', '999999999999999.999'],
+    ['CLF', '99999999999999.9999'], // 10^18 − 1 minor units: 4 decimals leave 14 digits before the point
+    ['UYW', '99999999999999.9999'],
+  ])('%s: %s is accepted, one minor unit more is INVALID_AMOUNT', (currency, largest) => {
+    const minor = parseMoney(largest, currency);
+    expect(minor).toBe(maxAmountMinor(currency));
+    expect(formatMoney(minor, currency)).toBe(largest);
+    expect(refusal(() => parseMoney(formatMoney(minor + 1n, currency), currency))).toBe('INVALID_AMOUNT');
+    expect(refusal(() => parseMoney(`-${formatMoney(minor + 1n, currency)}`, currency, 'amount', 'any'))).toBe('INVALID_AMOUNT');
+  });
+
+  it('refuses the reported 10^19 minor units of CLF, which passes bigint', () => {
+    expect(refusal(() => parseMoney('999999999999999.9999', 'CLF'))).toBe('INVALID_AMOUNT');
+    expect(10n ** 19n - 1n > MAX_TOTAL_MINOR).toBe(true);
+  });
+
+  it('any single amount is below a tenth of the largest total, so one write never overflows a column', () => {
+    for (const currency of ['JPY', 'EUR', 'BHD', 'CLF']) expect(maxAmountMinor(currency) * 9n < MAX_TOTAL_MINOR).toBe(true);
   });
 });

@@ -22,6 +22,7 @@ import {
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import type { Budget, BudgetTransaction, Transaction } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockBudget, lockTransaction } from '../core/row-locks.js';
 import { service } from '../core/service.js';
@@ -94,7 +95,7 @@ export const createBudgetTransaction = service(
           employeeId: input.employeeId ?? null,
           amountMinor,
         },
-      }),
+      }).catch(rethrowMissingReference), // the employee was deleted since it was found
     );
     await recordChange(tx, viewer, {
       entityType: 'BudgetTransaction',
@@ -155,7 +156,9 @@ export const updateBudgetTransaction = service(
     if (Object.keys(changes).length === 0) return before;
     // Both budgets are judged on the spend the move leaves: the old one loses the part, the new one gains it.
     const { result: part, alerts } = await changeSpend(tx, viewer, [before.budgetId, budgetId], () =>
-      tx.budgetTransaction.update({ where: { id: before.id }, data: { budgetId, employeeId: input.employeeId, amountMinor } }),
+      tx.budgetTransaction
+        .update({ where: { id: before.id }, data: { budgetId, employeeId: input.employeeId, amountMinor } })
+        .catch(rethrowMissingReference),
     );
     await recordChange(tx, viewer, { entityType: 'BudgetTransaction', entityId: part.id, action: 'UPDATED', changes });
     emitBudgetAlerts(uow, alerts);

@@ -21,6 +21,7 @@ import { requireTitle } from '../../domain/text.js';
 import { isoDay } from '../../domain/budget-periods.js';
 import type { Budget, BudgetGroup } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockBudget } from '../core/row-locks.js';
 import { service } from '../core/service.js';
@@ -98,6 +99,7 @@ export const createBudget = service(
     const limitMinor = parseMoney(input.limit, currency, 'limit', 'nonNegative');
     requireDateRange(input.dateFrom, input.dateTo);
     if (input.budgetGroupId) await findBudgetGroup(tx, viewer, input.budgetGroupId, 'budgetGroupId');
+    // A group deleted since it was checked answers NOT_FOUND, as if missing.
     const budget = await tx.budget.create({
       data: {
         organizationId: viewer.organizationId,
@@ -111,7 +113,7 @@ export const createBudget = service(
         limitMinor,
         currency,
       },
-    });
+    }).catch(rethrowMissingReference);
     await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'NEW', comment: name });
     return budget;
   },
@@ -209,7 +211,7 @@ export const updateBudget = service(
             config,
             limitMinor,
           },
-        }),
+        }).catch(rethrowMissingReference), // the new group was deleted since it was checked
       { changesBudgets: true, refusal: overLimit },
     );
     await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'UPDATED', changes });

@@ -26,7 +26,7 @@ import { isoDay } from '../../domain/budget-periods.js';
 import type { Transaction, TransactionDirection, TransactionType } from '../../generated/prisma/client.js';
 import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import { diffFields, recordChange } from '../core/changelog.js';
-import { isUniqueViolation } from '../core/database-errors.js';
+import { isUniqueViolation, rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockTransaction } from '../core/row-locks.js';
 import { service } from '../core/service.js';
@@ -124,7 +124,7 @@ export const createTransaction = service(
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${fields.externalId}" already exists`, 'externalId');
-      throw error;
+      rethrowMissingReference(error); // the project was deleted since it was found
     }
     await recordChange(tx, viewer, {
       entityType: 'Transaction',
@@ -241,7 +241,7 @@ export const updateTransaction = service(
         .catch((error: unknown) => {
           // A concurrent create took the externalId between the check above and this write.
           if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
-          throw error;
+          rethrowMissingReference(error); // the project was deleted since it was found
         });
     const budgetIds = parts.map((part) => part.budgetId);
     const { result: transaction, alerts } = await changeSpend(tx, viewer, budgetIds, write);

@@ -32,6 +32,7 @@ import { optionalText, requireTitle } from '../../domain/text.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../../generated/prisma/client.js';
 import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import { diffFields, recordChange, recordChanges, type Changes } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockAccount, lockBudget, lockEntry } from '../core/row-locks.js';
 import { errorsOf, service } from '../core/service.js';
@@ -157,6 +158,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
     if (input.budgetId) await lockBudget(tx, viewer, input.budgetId);
   }
   const now = new Date();
+  // A category, budget or counterparty deleted since it was checked answers NOT_FOUND, as if missing.
   const entry = await tx.entry.create({
     data: {
       organizationId: viewer.organizationId,
@@ -176,7 +178,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
       budgetId: input.budgetId ?? null,
       authorId: viewer.userId,
     },
-  });
+  }).catch(rethrowMissingReference);
   await recordChange(tx, viewer, {
     entityType: 'Entry',
     entityId: entry.id,
@@ -268,7 +270,9 @@ async function changeEntry({ tx, viewer }: UnitOfWork, input: UpdateEntryInput):
         `Changing this posted ${KIND_NAME[before.kind].toLowerCase()}`,
       );
     }
-    ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, () => tx.entry.update({ where: { id: before.id }, data })));
+    ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, () =>
+      tx.entry.update({ where: { id: before.id }, data }).catch(rethrowMissingReference),
+    ));
     await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', changes });
   }
   const posted = await postIfAsked(tx, viewer, entry, input.post);

@@ -15,9 +15,26 @@ export function thresholdsCrossed(beforeMinor: bigint, afterMinor: bigint, limit
   });
 }
 
-/** Would this spend take an AUTO_FREEZE budget past its limit? Reaching the limit exactly is allowed. */
-export function wouldExceedLimit(spentMinor: bigint, addMinor: bigint, limitMinor: bigint): boolean {
-  return addMinor > 0n && spentMinor + addMinor > limitMinor;
+/** What the freeze rule looks at, before and after a write. */
+export interface BudgetState {
+  spentMinor: bigint;
+  limitMinor: bigint;
+  autoFreeze: boolean;
+}
+
+/**
+ * The AUTO_FREEZE rule, for every write that can change a budget's spend, limit, window or
+ * options, judged on the whole change at once: the write is refused when it leaves an AUTO_FREEZE
+ * budget above its limit by more than before. Reaching the limit exactly is allowed. So spend never
+ * passes the limit, and the limit is never lowered below the spend (nor AUTO_FREEZE turned on over
+ * it); a budget that is over its limit anyway (data from before this rule) may still shrink.
+ */
+export function overrunsAutoFreeze(before: BudgetState, after: BudgetState): boolean {
+  if (!after.autoFreeze) return false;
+  const overAfter = after.spentMinor - after.limitMinor;
+  if (overAfter <= 0n) return false;
+  const overBefore = before.autoFreeze ? before.spentMinor - before.limitMinor : 0n;
+  return overAfter > overBefore;
 }
 
 /** Utilization as a decimal string with 4 places ("0.8125" = 81.25 %), exact; null when the limit is 0. */

@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'FILE_TYPE_REFUSED',
   'UNKNOWN_VALUE',
   'TRANSACTION_IN_USE',
+  'TOTAL_OUT_OF_RANGE',
+  'BUDGET_OVER_LIMIT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -243,4 +245,24 @@ export class UnknownValueError extends DomainError {
 export class TransactionInUseError extends DomainError {
   readonly code = 'TRANSACTION_IN_USE';
   static override readonly description = 'The transaction is still charged to budgets; delete its budget transactions first.';
+}
+
+/**
+ * The write would take a balance or a total (a budget's spend) past the largest amount Allot can
+ * hold, PostgreSQL's bigint of minor units (domain/money.ts `MAX_TOTAL_MINOR`).
+ */
+export class TotalOutOfRangeError extends DomainError {
+  readonly code = 'TOTAL_OUT_OF_RANGE';
+  static override readonly description =
+    'This would take a balance or a total past the largest amount that can be held (9223372036854775807 minor units).';
+}
+
+/**
+ * A change of an AUTO_FREEZE budget itself (a lower limit, a wider window, AUTO_FREEZE turned on)
+ * would leave its spend above its limit. The limit can go down to the spend, not below it.
+ */
+export class BudgetOverLimitError extends DomainError {
+  readonly code = 'BUDGET_OVER_LIMIT';
+  static override readonly description =
+    'This change (a lower limit, a wider window, AUTO_FREEZE turned on) would leave an AUTO_FREEZE budget spending more than its limit.';
 }

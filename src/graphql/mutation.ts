@@ -12,6 +12,7 @@
  * `undeclaredErrors` (tests fail on it) and answered as a masked internal error, as before.
  */
 import type { InputFieldMap, InputShapeFromFields, ObjectRef } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DomainError, InvalidIdError, InvalidInputError } from '../domain/errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { withIdempotency, type Outcome } from '../services/core/idempotency.js';
@@ -20,7 +21,7 @@ import { runUnitOfWork } from '../services/core/unit-of-work.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { decodeIdOf } from './global-id.js';
-import { IDEMPOTENCY_ERRORS, idempotencyKeyField } from './idempotency.js';
+import { IDEMPOTENCY_ERRORS, idempotencyKeyField, withCanonicalDecimals } from './idempotency.js';
 import { undeclaredErrors } from './undeclared-errors.js';
 import { createLoaders } from './loaders/index.js';
 
@@ -123,12 +124,15 @@ export function defineMutation<Fields extends InputFieldMap, ServiceInput, Resul
         types: errorTypes,
         union: { description: `What ${spec.name} answers: its success or one of its typed errors.` },
       },
-      resolve: async (_root: unknown, args: { input: unknown }, ctx: Context) => {
+      resolve: async (_root: unknown, args: { input: unknown }, ctx: Context, info: GraphQLResolveInfo) => {
         const input = args.input as InputShapeFromFields<Fields> & { idempotencyKey?: string | null };
         try {
           const decoded = spec.ids ? decodeIds(input, spec.ids) : input;
           const serviceInput = spec.serviceInput ? spec.serviceInput(decoded, ctx) : (decoded as unknown as ServiceInput);
-          const identity = spec.fingerprint && input.idempotencyKey != null ? await spec.fingerprint(input) : input;
+          // What the idempotency key is checked against: the input with its amounts in one spelling.
+          const inputType = info.parentType.getFields()[info.fieldName]!.args.find((arg) => arg.name === 'input')!.type;
+          const canonical = withCanonicalDecimals(input, inputType) as typeof input;
+          const identity = spec.fingerprint && input.idempotencyKey != null ? await spec.fingerprint(canonical) : canonical;
           const outcome: Outcome<Payload> = await runUnitOfWork({ db: ctx.db, viewer: ctx.viewer, events: ctx.events }, (uow) =>
             withIdempotency(uow, spec.name, identity, async (scope) => spec.payload(await spec.service(scope, serviceInput), input)),
           );

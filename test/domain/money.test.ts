@@ -1,6 +1,6 @@
 /** Exact money: decimal strings in, bigint minor units stored, decimal strings out. */
 import { describe, expect, it } from 'vitest';
-import { formatMoney, parseMoney, requireCurrency } from '../../src/domain/money.js';
+import { canonicalDecimal, formatMoney, MAX_TOTAL_MINOR, maxAmountMinor, parseMoney, requireCurrency } from '../../src/domain/money.js';
 
 function refusal(fn: () => unknown): string | undefined {
   try {
@@ -120,5 +120,48 @@ describe('requireCurrency', () => {
     for (const bad of ['XYZ', 'EURO', '', 'E', '€']) {
       expect(refusal(() => requireCurrency(bad))).toBe('UNKNOWN_CURRENCY');
     }
+  });
+});
+
+describe('canonicalDecimal', () => {
+  it.each([
+    ['3.0', '3'],
+    ['3.00', '3'],
+    ['03', '3'],
+    [' 3.10 ', '3.1'],
+    ['0.50', '0.5'],
+    ['000', '0'],
+    ['-0.00', '0'],
+    ['-1.20', '-1.2'],
+    ['12665.00', '12665'],
+    ['abc', 'abc'], // not a decimal: kept, the service refuses it
+    ['1e3', '1e3'],
+  ])('spells %s as %s', (raw, canonical) => {
+    expect(canonicalDecimal(raw)).toBe(canonical);
+  });
+});
+
+describe('the largest amount per currency', () => {
+  it.each([
+    ['JPY', '999999999999999'],
+    ['EUR', '999999999999999.99'],
+    ['BHD', '999999999999999.999'],
+    ['CLF', '99999999999999.9999'], // 10^18 − 1 minor units: 4 decimals leave 14 digits before the point
+    ['UYW', '99999999999999.9999'],
+  ])('%s: %s is accepted, one minor unit more is INVALID_AMOUNT', (currency, largest) => {
+    const minor = parseMoney(largest, currency);
+    expect(minor).toBe(maxAmountMinor(currency));
+    expect(formatMoney(minor, currency)).toBe(largest);
+    expect(refusal(() => parseMoney(formatMoney(minor + 1n, currency), currency))).toBe('INVALID_AMOUNT');
+    expect(refusal(() => parseMoney(`-${formatMoney(minor + 1n, currency)}`, currency, 'amount', 'any'))).toBe('INVALID_AMOUNT');
+  });
+
+  it('refuses the reported 10^19 minor units of CLF, which passes bigint', () => {
+    expect(refusal(() => parseMoney('999999999999999.9999', 'CLF'))).toBe('INVALID_AMOUNT');
+    expect(10n ** 19n - 1n > MAX_TOTAL_MINOR).toBe(true);
+  });
+
+  it('any single amount is below a tenth of the largest total, so one write never overflows a column', () => {
+    for (const currency of ['JPY', 'EUR', 'BHD', 'CLF']) expect(maxAmountMinor(currency) * 9n < MAX_TOTAL_MINOR).toBe(true);
   });
 });

@@ -139,3 +139,21 @@ describe('closeAccount', () => {
     await expectRefused(CLOSE_ACCOUNT, 'closeAccount', { id: accountId('12345') }, 'InvalidIdError', 'INVALID_ID');
   });
 });
+
+describe('balances past the largest total', () => {
+  it('createIncome with post: TOTAL_OUT_OF_RANGE once the balance would pass bigint, nothing written', async () => {
+    const max = '999999999999999.999';
+    const created = await app.gql(CREATE_ACCOUNT, { input: { name: 'Full', currency: 'BHD', openingBalance: max } });
+    const id = created.data!.createAccount.account.id;
+    const CREATE_INCOME = `mutation($input: CreateIncomeInput!) { createIncome(input: $input) { __typename ... on Error { code message field } } }`;
+    for (let i = 0; i < 8; i++) {
+      const income = await app.gql(CREATE_INCOME, { input: { title: 'Max', amount: max, accountId: id, post: true } });
+      expect(income.data!.createIncome.__typename).toBe('CreateIncomeSuccess');
+    }
+    await expectRefused(CREATE_INCOME, 'createIncome', { title: 'Max', amount: max, accountId: id, post: true }, 'TotalOutOfRangeError', 'TOTAL_OUT_OF_RANGE');
+  });
+
+  it('INVALID_AMOUNT past the largest amount of a currency (CLF: 4 decimals)', async () => {
+    await expectRefused(CREATE_ACCOUNT, 'createAccount', { name: 'Big', currency: 'CLF', openingBalance: '999999999999999.9999' }, 'InvalidAmountError', 'INVALID_AMOUNT');
+  });
+});

@@ -135,6 +135,31 @@ describe('transactions and budget transactions', () => {
     expect(read.data!.node).toEqual({ spent: '50.00', remaining: '0.00', utilization: '1.0000', status: 'FROZEN' });
   });
 
+  it('BUDGET_OVER_LIMIT when an AUTO_FREEZE limit would go below the spend; nothing changes', async () => {
+    const budgetId = await budget({ limit: '50.00', config: ['AUTO_FREEZE'] });
+    await create('createBudgetTransaction', { budgetId, transactionId: await transaction({ amount: '40.00' }), amount: '40.00' }, '');
+    const before = await app.gql(`query($id: ID!) { node(id: $id) { ... on Budget { limit spent status } } }`, { id: budgetId });
+    expect(await create('updateBudget', { id: budgetId, limit: '39.99' }, '')).toMatchObject({
+      __typename: 'BudgetOverLimitError', code: 'BUDGET_OVER_LIMIT', field: 'limit',
+    });
+    expect(await app.gql(`query($id: ID!) { node(id: $id) { ... on Budget { limit spent status } } }`, { id: budgetId })).toEqual(before);
+  });
+
+  it("TOTAL_OUT_OF_RANGE when a budget's spend would pass the largest total", async () => {
+    const max = '999999999999999.999';
+    const budgetId = await budget({ currency: 'BHD', limit: max });
+    for (let i = 0; i < 9; i++) {
+      const transactionId = await transaction({ currency: 'BHD', amount: max });
+      expect(await create('createBudgetTransaction', { budgetId, transactionId, amount: max }, '')).toMatchObject({ __typename: 'CreateBudgetTransactionSuccess' });
+    }
+    const transactionId = await transaction({ currency: 'BHD', amount: max });
+    expect(await create('createBudgetTransaction', { budgetId, transactionId, amount: max }, '')).toMatchObject({
+      __typename: 'TotalOutOfRangeError', code: 'TOTAL_OUT_OF_RANGE',
+    });
+    const read = await app.gql(`query($id: ID!) { node(id: $id) { ... on Budget { spent } } }`, { id: budgetId });
+    expect(read.data!.node).toEqual({ spent: '8999999999999999.991' });
+  });
+
   it('TRANSACTION_IN_USE when deleting a transaction charged to a budget', async () => {
     const budgetId = await budget();
     const transactionId = await transaction();

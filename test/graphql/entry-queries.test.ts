@@ -86,6 +86,13 @@ describe('expenses / incomes filters and ordering', () => {
     // only ASCII), so the Cyrillic case here matches the stored title.
     expect(await titles({ year: 2024, search: 'лефо' })).toEqual(['Телефон']);
   });
+  it('search is for the text as typed: % _ and \\ are not wildcards', async () => {
+    expect(await titles({ search: '%' })).toEqual([]); // matched "Now" (and every record) before
+    expect(await titles({ search: '_' })).toEqual([]);
+    expect(await titles({ search: '\\' })).toEqual([]);
+    expect(await titles({ year: 2024, search: 'inv_1100' })).toEqual([]); // `_` matched the "-" of INV-1100
+    expect(await titles({ year: 2024, search: '№ 259' })).toEqual(['Налоги']);
+  });
   it('deal (CRM "did")', async () => {
     expect(await titles({ year: 2024, dealRef: 'D-979' })).toEqual(['Налоги']);
   });

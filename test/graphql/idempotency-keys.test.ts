@@ -281,6 +281,30 @@ describe.each(EXPECTED_KEYED)('%s with an idempotency key', (name) => {
   });
 });
 
+// ── what counts as the same input ───────────────────────────────────────────────────────────
+
+describe('amounts are compared by value, not by spelling', () => {
+  it('"3.0" then "3.00" with one key is the same request: replayed, one account', async () => {
+    const first = await ok('createAccount', { name: 'Spelled', currency: 'EUR', openingBalance: '3.0', idempotencyKey: 'spelling' });
+    const before = await snapshot();
+    expect(await run('createAccount', { name: 'Spelled', currency: 'EUR', openingBalance: '3.00', idempotencyKey: 'spelling' })).toEqual(first);
+    expect(await run('createAccount', { name: 'Spelled', currency: 'EUR', openingBalance: '03', idempotencyKey: 'spelling' })).toEqual(first);
+    expect(await snapshot()).toEqual(before);
+    // Another value is still another request.
+    const other = await run('createAccount', { name: 'Spelled', currency: 'EUR', openingBalance: '3.01', idempotencyKey: 'spelling' });
+    expect(other).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('inside lists too: an import whose amounts are spelled differently replays', async () => {
+    const row = (amount: string) => ({ externalId: 'spelled-1', date: '2024-04-01', amount, currency: 'EUR', direction: 'DEBIT' });
+    const first = await ok('importTransactions', { transactions: [row('10.5')], idempotencyKey: 'import-spelling' });
+    const before = await snapshot();
+    expect(await run('importTransactions', { transactions: [row('10.50')], idempotencyKey: 'import-spelling' })).toEqual(first);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 // ── refused first attempts are remembered ────────────────────────────────────────────────────
 
 describe('a refused first attempt replays the same typed error', () => {

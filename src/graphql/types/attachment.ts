@@ -10,6 +10,7 @@ import type { AttachmentOwnerInput } from '../../services/attachments/attachment
 import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments/attachments.js';
 import { builder, PAGING } from '../builder.js';
 import { decodeIdOf } from '../global-id.js';
+import { containsText } from '../search-text.js';
 import { defineMutation, type InputFieldBuilder } from '../mutation.js';
 import { deletedPayload, recordPayload } from '../payloads.js';
 import { EntryInterface } from './entry.js';
@@ -94,7 +95,7 @@ function attachmentWhere(organizationId: string, filter: typeof AttachmentFilter
   if (filter?.ownerType === 'ENTRY') conditions.push({ entryId: { not: null } });
   // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the driver.
   const search = filter?.search == null ? undefined : requirePrintable(filter.search, 'filter.search').trim().slice(0, 200);
-  if (search) conditions.push({ OR: [{ fileName: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
+  if (search) conditions.push({ OR: [{ fileName: containsText(search) }, { description: containsText(search) }] });
   return { organizationId, AND: conditions };
 }
 

@@ -194,7 +194,10 @@ defineMutation({
 
 defineMutation({
   name: 'updateBudget',
-  description: 'Changes a budget\'s name, type, granularity, window, group, options or limit; status and spend follow at once.',
+  description:
+    'Changes a budget. An AUTO_FREEZE budget is judged as changed: a limit below what it has already spent, a wider window ' +
+    'taking in more spend than the limit, or AUTO_FREEZE turned on over the limit is BUDGET_OVER_LIMIT and changes nothing. ' +
+    'The limit may go down to exactly the spend (the budget is then FROZEN). Without AUTO_FREEZE any limit is taken (EXCEEDED).',
   inputDescription: 'Partial: an omitted field is kept; budgetGroupId: null takes the budget out of its group. The currency is fixed.',
   input: (t) => ({
     id: t.id({ required: true, description: 'The global id of the budget to change.' }),

@@ -9,6 +9,7 @@ import type { EntryKind, Prisma } from '../../generated/prisma/client.js';
 import { builder, PAGING } from '../builder.js';
 import type { Context } from '../context.js';
 import { decodeIdOf } from '../global-id.js';
+import { containsText } from '../search-text.js';
 import { EntryInterface, ExpenseType, IncomeType } from './entry.js';
 import { describedValues, EntryKindEnum } from './enums.js';
 
@@ -89,9 +90,9 @@ async function entryWhere(ctx: Context, kind: EntryKind | undefined, filter: Ent
   if (search) {
     requirePrintable(search, 'filter.search');
     where.OR = [
-      { title: { contains: search, mode: 'insensitive' } },
-      { description: { contains: search, mode: 'insensitive' } },
-      { invoiceNumber: { contains: search, mode: 'insensitive' } },
+      { title: containsText(search) },
+      { description: containsText(search) },
+      { invoiceNumber: containsText(search) },
     ];
   }
   return where;

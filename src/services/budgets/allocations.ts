@@ -8,7 +8,7 @@ import { DuplicateError, InvalidAmountError, NotFoundError } from '../../domain/
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import type { BudgetContractor, BudgetEmployee, BudgetInvoice, BudgetProject } from '../../generated/prisma/client.js';
 import { recordChange } from '../core/changelog.js';
-import { isUniqueViolation } from '../core/database-errors.js';
+import { isUniqueViolation, rethrowMissingReference } from '../core/database-errors.js';
 import { service, type Service } from '../core/service.js';
 import { ALLOCATION_KINDS, delegateOf, type AllocationKind } from './allocation-kinds.js';
 import { findTarget } from './allocation-targets.js';
@@ -39,8 +39,10 @@ function allocationServices(kind: AllocationKind): AllocationServices {
       const allocation: AllocationRow = await allocations
         .create({ data: { organizationId: viewer.organizationId, ...pair, ...(kind.limit ? { limitMinor } : {}) } })
         .catch((error: unknown) => {
-          // A concurrent create of the same pair won between the check and the insert.
-          throw isUniqueViolation(error) ? duplicate() : error;
+          // A concurrent create of the same pair won between the check and the insert, or the budget
+          // or target was deleted since it was found.
+          if (isUniqueViolation(error)) throw duplicate();
+          rethrowMissingReference(error);
         });
       const limitText =
         kind.logsLimit && limitMinor !== null ? ` with a limit of ${formatMoney(limitMinor, budget.currency)} ${budget.currency}` : '';

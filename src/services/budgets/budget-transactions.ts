@@ -5,22 +5,31 @@
  * - the parts of one transaction across budgets never add up to more than the transaction's amount
  *   (ALLOCATION_EXCEEDED). The transaction row is locked first, so concurrent splits of one
  *   transaction run one after another and cannot together overshoot;
- * - every create, update and delete changes the budget's spend through chargeBudget with the signed
- *   change at the transaction's date, so AUTO_FREEZE and SPEND_ALERTS apply the same way as for
- *   ledger postings. Alerts are emitted, delivered once the transaction commits.
- * Lock order: the transaction row, then budget rows in id order (chargeBudget locks a budget).
+ * - every create, update and delete is written inside changeSpend (spend.ts), which judges the
+ *   budgets' spend after it, so AUTO_FREEZE and SPEND_ALERTS apply the same way as for ledger
+ *   postings, and several parts of one transaction in one budget count together. Alerts are
+ *   emitted, delivered once the transaction commits.
+ * Lock order: the transaction row, then budget rows in id order.
  */
-import { AllocationExceededError, BudgetFrozenError, CurrencyMismatchError, InvalidAmountError, NotFoundError } from '../../domain/errors.js';
+import {
+  AllocationExceededError,
+  BudgetFrozenError,
+  CurrencyMismatchError,
+  InvalidAmountError,
+  NotFoundError,
+  TotalOutOfRangeError,
+} from '../../domain/errors.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
-import type { BudgetAlert, BudgetTransaction, Transaction } from '../../generated/prisma/client.js';
+import type { Budget, BudgetTransaction, Transaction } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockBudget, lockTransaction } from '../core/row-locks.js';
 import { service } from '../core/service.js';
 import type { Tx } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 import { findEmployee } from './allocation-targets.js';
-import { chargeBudget } from './spend.js';
+import { changeSpend } from './spend.js';
 
 /** Refuses a part that would take the transaction's parts past its amount. */
 async function requireRoomInTransaction(tx: Tx, transaction: Transaction, amountMinor: bigint, exceptPartId?: string): Promise<void> {
@@ -39,7 +48,7 @@ async function requireRoomInTransaction(tx: Tx, transaction: Transaction, amount
   }
 }
 
-async function requireSameCurrency(tx: Tx, viewer: Viewer, budgetId: string, transaction: Transaction): Promise<void> {
+async function requireSameCurrency(tx: Tx, viewer: Viewer, budgetId: string, transaction: Transaction): Promise<Budget> {
   const budget = await lockBudget(tx, viewer, budgetId, 'budgetId');
   if (budget.currency !== transaction.currency) {
     throw new CurrencyMismatchError(
@@ -47,6 +56,7 @@ async function requireSameCurrency(tx: Tx, viewer: Viewer, budgetId: string, tra
       'budgetId',
     );
   }
+  return budget;
 }
 
 export interface CreateBudgetTransactionInput {
@@ -58,13 +68,14 @@ export interface CreateBudgetTransactionInput {
 }
 
 /** Refusals of a spend change to a budget transaction. */
-const SPEND_ERRORS = [NotFoundError, InvalidAmountError, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError];
+const SPEND_ERRORS = [NotFoundError, InvalidAmountError, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError, TotalOutOfRangeError];
 
 /**
  * NotFoundError: the budget, transaction or employee. InvalidAmountError: zero, negative or
  * over-precise amount. CurrencyMismatchError: the budget is in another currency than the
  * transaction. AllocationExceededError: the parts of the transaction would exceed its amount.
- * BudgetFrozenError: an AUTO_FREEZE budget would pass its limit.
+ * BudgetFrozenError: an AUTO_FREEZE budget would pass its limit. TotalOutOfRangeError: the
+ * budget's spend would pass the largest total.
  */
 export const createBudgetTransaction = service(
   SPEND_ERRORS,
@@ -72,31 +83,27 @@ export const createBudgetTransaction = service(
     const { tx, viewer } = uow;
     const transaction = await lockTransaction(tx, viewer, input.transactionId);
     const amountMinor = parseMoney(input.amount, transaction.currency, 'amount', 'positive');
-    await requireSameCurrency(tx, viewer, input.budgetId, transaction);
+    const budget = await requireSameCurrency(tx, viewer, input.budgetId, transaction);
     if (input.employeeId) await findEmployee(tx, viewer, input.employeeId, 'employeeId');
     await requireRoomInTransaction(tx, transaction, amountMinor);
-    const charge = await chargeBudget(tx, viewer, {
-      budgetId: input.budgetId,
-      deltaMinor: amountMinor,
-      currency: transaction.currency,
-      date: transaction.date,
-    });
-    const part = await tx.budgetTransaction.create({
-      data: {
-        organizationId: viewer.organizationId,
-        budgetId: input.budgetId,
-        transactionId: transaction.id,
-        employeeId: input.employeeId ?? null,
-        amountMinor,
-      },
-    });
+    const { result: part, alerts } = await changeSpend(tx, viewer, [input.budgetId], () =>
+      tx.budgetTransaction.create({
+        data: {
+          organizationId: viewer.organizationId,
+          budgetId: input.budgetId,
+          transactionId: transaction.id,
+          employeeId: input.employeeId ?? null,
+          amountMinor,
+        },
+      }).catch(rethrowMissingReference), // the employee was deleted since it was found
+    );
     await recordChange(tx, viewer, {
       entityType: 'BudgetTransaction',
       entityId: part.id,
       action: 'NEW',
-      comment: `${formatMoney(amountMinor, transaction.currency)} ${transaction.currency} of ${transaction.externalId} to "${charge.budget.name}"`,
+      comment: `${formatMoney(amountMinor, transaction.currency)} ${transaction.currency} of ${transaction.externalId} to "${budget.name}"`,
     });
-    emitBudgetAlerts(uow, charge.alerts);
+    emitBudgetAlerts(uow, alerts);
     return part;
   },
 );
@@ -142,27 +149,19 @@ export const updateBudgetTransaction = service(
     if (budgetId !== before.budgetId) await requireSameCurrency(tx, viewer, budgetId, transaction);
     await requireRoomInTransaction(tx, transaction, amountMinor, before.id);
 
-    const alerts: BudgetAlert[] = [];
-    const charge = (id: string, deltaMinor: bigint) =>
-      chargeBudget(tx, viewer, { budgetId: id, deltaMinor, currency: transaction.currency, date: transaction.date });
-    if (budgetId === before.budgetId) {
-      if (amountMinor !== before.amountMinor) alerts.push(...(await charge(budgetId, amountMinor - before.amountMinor)).alerts);
-    } else {
-      await charge(before.budgetId, -before.amountMinor);
-      alerts.push(...(await charge(budgetId, amountMinor)).alerts);
-    }
-
     const changes = diffFields(
       { budgetId: before.budgetId, employeeId: before.employeeId, amount: formatMoney(before.amountMinor, transaction.currency) },
       { budgetId, employeeId: input.employeeId, amount: formatMoney(amountMinor, transaction.currency) },
     );
-    emitBudgetAlerts(uow, alerts);
     if (Object.keys(changes).length === 0) return before;
-    const part = await tx.budgetTransaction.update({
-      where: { id: before.id },
-      data: { budgetId, employeeId: input.employeeId, amountMinor },
-    });
+    // Both budgets are judged on the spend the move leaves: the old one loses the part, the new one gains it.
+    const { result: part, alerts } = await changeSpend(tx, viewer, [before.budgetId, budgetId], () =>
+      tx.budgetTransaction
+        .update({ where: { id: before.id }, data: { budgetId, employeeId: input.employeeId, amountMinor } })
+        .catch(rethrowMissingReference),
+    );
     await recordChange(tx, viewer, { entityType: 'BudgetTransaction', entityId: part.id, action: 'UPDATED', changes });
+    emitBudgetAlerts(uow, alerts);
     return part;
   },
 );
@@ -177,14 +176,8 @@ export const deleteBudgetTransaction = service(
     const found = await findPart(tx, viewer, input.id);
     const transaction = await lockTransaction(tx, viewer, found.transactionId);
     const part = await relockedPart(tx, found.id);
-    // A negative charge records no alert (alerts fire upwards only) and is never frozen.
-    await chargeBudget(tx, viewer, {
-      budgetId: part.budgetId,
-      deltaMinor: -part.amountMinor,
-      currency: transaction.currency,
-      date: transaction.date,
-    });
-    await tx.budgetTransaction.delete({ where: { id: part.id } });
+    // Spend only goes down: no alert (alerts fire upwards only), never frozen.
+    await changeSpend(tx, viewer, [part.budgetId], () => tx.budgetTransaction.delete({ where: { id: part.id } }));
     await recordChange(tx, viewer, {
       entityType: 'BudgetTransaction',
       entityId: part.id,

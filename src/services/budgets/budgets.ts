@@ -7,10 +7,12 @@
 import { BUDGET_GRANULARITIES, BUDGET_OPTIONS, BUDGET_TYPES, parseChoice, parseChoices } from '../../domain/choices.js';
 import { requireDateRange } from '../../domain/dates.js';
 import {
+  BudgetOverLimitError,
   InvalidAmountError,
   InvalidDateRangeError,
   InvalidInputError,
   NotFoundError,
+  TotalOutOfRangeError,
   UnknownCurrencyError,
   UnknownValueError,
 } from '../../domain/errors.js';
@@ -19,10 +21,13 @@ import { requireTitle } from '../../domain/text.js';
 import { isoDay } from '../../domain/budget-periods.js';
 import type { Budget, BudgetGroup } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
+import { emitBudgetAlerts } from '../core/events.js';
 import { lockBudget } from '../core/row-locks.js';
 import { service } from '../core/service.js';
 import type { Tx } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
+import { changeSpend, type OverrunRefusal } from './spend.js';
 
 export async function findBudgetGroup(tx: Tx, viewer: Viewer, id: string, field: string): Promise<BudgetGroup> {
   const group = await tx.budgetGroup.findFirst({ where: { id, organizationId: viewer.organizationId } });
@@ -94,6 +99,7 @@ export const createBudget = service(
     const limitMinor = parseMoney(input.limit, currency, 'limit', 'nonNegative');
     requireDateRange(input.dateFrom, input.dateTo);
     if (input.budgetGroupId) await findBudgetGroup(tx, viewer, input.budgetGroupId, 'budgetGroupId');
+    // A group deleted since it was checked answers NOT_FOUND, as if missing.
     const budget = await tx.budget.create({
       data: {
         organizationId: viewer.organizationId,
@@ -107,7 +113,7 @@ export const createBudget = service(
         limitMinor,
         currency,
       },
-    });
+    }).catch(rethrowMissingReference);
     await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'NEW', comment: name });
     return budget;
   },
@@ -129,14 +135,32 @@ export interface UpdateBudgetInput {
   limit?: string | null;
 }
 
+/** The answer to an edit that would leave an AUTO_FREEZE budget above its limit. */
+const overLimit: OverrunRefusal = (budget, _spentBefore, spentAfter) => {
+  const money = (minor: bigint) => `${formatMoney(minor, budget.currency)} ${budget.currency}`;
+  return new BudgetOverLimitError(
+    `Budget "${budget.name}" is AUTO_FREEZE: this change would leave it at ${money(spentAfter)} spent over a limit of ` +
+      `${money(budget.limitMinor)}. Its limit can go down to ${money(spentAfter)}, not below.`,
+    'limit',
+  );
+};
+
 /**
  * Locks the budget row so a concurrent charge sees either the old or the new limit and window,
- * never a mix. NotFoundError: the budget or the new group. InvalidDateRangeError: the resulting
- * window has dateFrom after dateTo.
+ * never a mix, and judges the budget as changed (spend.ts `changeSpend`): a wider window takes in
+ * more spend, a lower limit or AUTO_FREEZE turned on may leave the spend above the limit.
+ *
+ * Lowering an AUTO_FREEZE budget's limit below what it has already spent is refused
+ * (BUDGET_OVER_LIMIT; the message says the spend): the rule that spend never passes the limit holds for the
+ * limit too. Lowering it to exactly the spend freezes the budget (status FROZEN) with nothing
+ * refused so far. A budget without AUTO_FREEZE takes any limit and shows EXCEEDED.
+ * NotFoundError: the budget or the new group. InvalidDateRangeError: the resulting window has
+ * dateFrom after dateTo. TotalOutOfRangeError: a wider window takes in more spend than can be counted.
  */
 export const updateBudget = service(
-  [NotFoundError, InvalidInputError, UnknownValueError, InvalidAmountError, InvalidDateRangeError],
-  async ({ tx, viewer }, input: UpdateBudgetInput): Promise<Budget> => {
+  [NotFoundError, InvalidInputError, UnknownValueError, InvalidAmountError, InvalidDateRangeError, BudgetOverLimitError, TotalOutOfRangeError],
+  async (uow, input: UpdateBudgetInput): Promise<Budget> => {
+    const { tx, viewer } = uow;
     const name = input.name == null ? undefined : requireTitle(input.name, 'name');
     const type = input.type == null ? undefined : parseChoice(input.type, BUDGET_TYPES, 'type');
     const granularity = input.granularity == null ? undefined : parseChoice(input.granularity, BUDGET_GRANULARITIES, 'granularity');
@@ -170,20 +194,28 @@ export const updateBudget = service(
       },
     );
     if (Object.keys(changes).length === 0) return before;
-    const budget = await tx.budget.update({
-      where: { id: before.id },
-      data: {
-        name,
-        type,
-        granularity,
-        dateFrom: input.dateFrom ?? undefined,
-        dateTo: input.dateTo ?? undefined,
-        budgetGroupId: input.budgetGroupId,
-        config,
-        limitMinor,
-      },
-    });
+    const { result: budget, alerts } = await changeSpend(
+      tx,
+      viewer,
+      [before.id],
+      () =>
+        tx.budget.update({
+          where: { id: before.id },
+          data: {
+            name,
+            type,
+            granularity,
+            dateFrom: input.dateFrom ?? undefined,
+            dateTo: input.dateTo ?? undefined,
+            budgetGroupId: input.budgetGroupId,
+            config,
+            limitMinor,
+          },
+        }).catch(rethrowMissingReference), // the new group was deleted since it was checked
+      { changesBudgets: true, refusal: overLimit },
+    );
     await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'UPDATED', changes });
+    emitBudgetAlerts(uow, alerts);
     return budget;
   },
 );

@@ -2,11 +2,11 @@
  * External transactions from an ERP or a bank (generic, income or project transactions). The
  * amount is positive; `direction` says whether money left (DEBIT) or came in (CREDIT). Once a
  * transaction is split across budgets, its parts constrain it: its currency cannot change, its
- * amount cannot drop below the sum of its parts, and moving its date re-charges the budgets whose
- * window it enters or leaves (through chargeBudget, so AUTO_FREEZE and alerts apply).
+ * amount cannot drop below the sum of its parts, and moving its date is judged on the spend it
+ * leaves in the budgets whose window it enters or leaves (changeSpend, so AUTO_FREEZE and alerts
+ * apply).
  */
 import { parseChoice, TRANSACTION_DIRECTIONS, TRANSACTION_TYPES } from '../../domain/choices.js';
-import { isInWindow } from '../../domain/budget-spend.js';
 import {
   AllocationExceededError,
   BudgetFrozenError,
@@ -16,23 +16,24 @@ import {
   InvalidInputError,
   NotFoundError,
   TransactionInUseError,
+  TotalOutOfRangeError,
   UnknownCurrencyError,
   UnknownValueError,
 } from '../../domain/errors.js';
 import { formatMoney, parseMoney, requireCurrency } from '../../domain/money.js';
 import { optionalText, requirePrintable } from '../../domain/text.js';
 import { isoDay } from '../../domain/budget-periods.js';
-import type { BudgetAlert, Transaction, TransactionDirection, TransactionType } from '../../generated/prisma/client.js';
+import type { Transaction, TransactionDirection, TransactionType } from '../../generated/prisma/client.js';
 import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import { diffFields, recordChange } from '../core/changelog.js';
-import { isUniqueViolation } from '../core/database-errors.js';
+import { isUniqueViolation, rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
-import { lockBudgets, lockTransaction } from '../core/row-locks.js';
+import { lockTransaction } from '../core/row-locks.js';
 import { service } from '../core/service.js';
 import type { Tx } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 import { findProject } from './allocation-targets.js';
-import { chargeBudget } from './spend.js';
+import { changeSpend } from './spend.js';
 
 export const MAX_EXTERNAL_ID_LENGTH = 200;
 
@@ -123,7 +124,7 @@ export const createTransaction = service(
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${fields.externalId}" already exists`, 'externalId');
-      throw error;
+      rethrowMissingReference(error); // the project was deleted since it was found
     }
     await recordChange(tx, viewer, {
       entityType: 'Transaction',
@@ -156,9 +157,10 @@ export interface UpdateTransactionInput {
  * CurrencyMismatchError: the currency changes while the transaction is split across budgets.
  * AllocationExceededError: the new amount is below the sum of its budget parts.
  * BudgetFrozenError: the new date moves spend into an AUTO_FREEZE budget's window past its limit.
+ * TotalOutOfRangeError: the new date moves more spend into a budget than can be counted.
  */
 export const updateTransaction = service(
-  [...FIELD_ERRORS, NotFoundError, DuplicateError, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError],
+  [...FIELD_ERRORS, NotFoundError, DuplicateError, CurrencyMismatchError, AllocationExceededError, BudgetFrozenError, TotalOutOfRangeError],
   async (uow, input: UpdateTransactionInput): Promise<Transaction> => {
     const { tx, viewer } = uow;
     const externalId = input.externalId == null ? undefined : requireExternalId(input.externalId);
@@ -191,9 +193,6 @@ export const updateTransaction = service(
           'amount',
         );
       }
-      if (input.date && isoDay(input.date) !== isoDay(before.date)) {
-        emitBudgetAlerts(uow, await rechargeForNewDate(tx, viewer, parts, before, input.date));
-      }
     }
 
     const changes = diffFields(
@@ -221,57 +220,36 @@ export const updateTransaction = service(
       },
     );
     if (Object.keys(changes).length === 0) return before;
-    const transaction = await tx.transaction
-      .update({
-        where: { id: before.id },
-        data: {
-          externalId,
-          date: input.date ?? undefined,
-          amountMinor,
-          currency,
-          direction,
-          type,
-          description,
-          counterpartyName,
-          projectId: input.projectId,
-        },
-      })
-      .catch((error: unknown) => {
-        // A concurrent create took the externalId between the check above and this write.
-        if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
-        throw error;
-      });
+    // A new date moves every part into or out of its budget's window at once; the budgets are
+    // judged on the spend the update leaves (two parts entering one budget count together).
+    const write = () =>
+      tx.transaction
+        .update({
+          where: { id: before.id },
+          data: {
+            externalId,
+            date: input.date ?? undefined,
+            amountMinor,
+            currency,
+            direction,
+            type,
+            description,
+            counterpartyName,
+            projectId: input.projectId,
+          },
+        })
+        .catch((error: unknown) => {
+          // A concurrent create took the externalId between the check above and this write.
+          if (isUniqueViolation(error)) throw new DuplicateError(`A transaction with externalId "${externalId}" already exists`, 'externalId');
+          rethrowMissingReference(error); // the project was deleted since it was found
+        });
+    const budgetIds = parts.map((part) => part.budgetId);
+    const { result: transaction, alerts } = await changeSpend(tx, viewer, budgetIds, write);
     await recordChange(tx, viewer, { entityType: 'Transaction', entityId: transaction.id, action: 'UPDATED', changes });
+    emitBudgetAlerts(uow, alerts);
     return transaction;
   },
 );
-
-/**
- * A part moves out of a budget's window (spend −amount at the old date) and/or into it (+amount at
- * the new date); a part that stays inside or outside changes nothing.
- */
-async function rechargeForNewDate(
-  tx: Tx,
-  viewer: Viewer,
-  parts: { budgetId: string; amountMinor: bigint }[],
-  transaction: Transaction,
-  newDate: Date,
-): Promise<BudgetAlert[]> {
-  const alerts: BudgetAlert[] = [];
-  const budgets = await lockBudgets(tx, viewer, parts.map((part) => part.budgetId));
-  for (const part of parts) {
-    const budget = budgets.get(part.budgetId)!;
-    const wasIn = isInWindow(budget, transaction.date);
-    const willBeIn = isInWindow(budget, newDate);
-    if (wasIn === willBeIn) continue;
-    const charge = willBeIn
-      ? { deltaMinor: part.amountMinor, date: newDate }
-      : { deltaMinor: -part.amountMinor, date: transaction.date };
-    const result = await chargeBudget(tx, viewer, { budgetId: part.budgetId, currency: transaction.currency, ...charge });
-    alerts.push(...result.alerts);
-  }
-  return alerts;
-}
 
 /**
  * Deletes a transaction and its attachments (metadata now, files once the deletion commits).

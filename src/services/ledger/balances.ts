@@ -10,8 +10,8 @@
  * Every check runs before the first write, so a refusal leaves the transaction clean: a caller may
  * catch InsufficientFundsError and carry on (create-and-post saves the record unposted).
  */
-import { AccountClosedError, InsufficientFundsError } from '../../domain/errors.js';
-import { formatMoney } from '../../domain/money.js';
+import { AccountClosedError, InsufficientFundsError, TotalOutOfRangeError } from '../../domain/errors.js';
+import { formatMoney, MAX_TOTAL_MINOR } from '../../domain/money.js';
 import type { Account } from '../../generated/prisma/client.js';
 import { lockAccounts } from '../core/row-locks.js';
 import type { Tx } from '../core/unit-of-work.js';
@@ -36,6 +36,7 @@ function netByAccount(changes: BalanceChange[]): Map<string, bigint> {
  * @throws NotFoundError an account is not in this organization
  * @throws AccountClosedError money would move on a closed account
  * @throws InsufficientFundsError an account would go below zero
+ * @throws TotalOutOfRangeError an account would go past the largest balance (MAX_TOTAL_MINOR)
  */
 export async function applyBalanceChanges(tx: Tx, viewer: Viewer, changes: BalanceChange[], what: string): Promise<Map<string, Account>> {
   const net = netByAccount(changes);
@@ -53,6 +54,13 @@ export async function applyBalanceChanges(tx: Tx, viewer: Viewer, changes: Balan
         `${what} needs ${required} ${account.currency} on "${account.name}", which holds ${available} ${account.currency}`,
         available,
         required,
+      );
+    }
+    if (after > MAX_TOTAL_MINOR) {
+      throw new TotalOutOfRangeError(
+        `${what} would take "${account.name}" past the largest balance that can be held, ` +
+          `${formatMoney(MAX_TOTAL_MINOR, account.currency)} ${account.currency}`,
+        'amount',
       );
     }
   }

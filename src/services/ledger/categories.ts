@@ -18,6 +18,7 @@ import {
 import { requireTitle } from '../../domain/text.js';
 import type { Category, EntryKind } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
+import { violatedForeignKey } from '../core/database-errors.js';
 // Tree edits are serialised per organization, so two concurrent moves cannot together form a cycle.
 import { lockCategoryTree } from '../core/row-locks.js';
 import { service } from '../core/service.js';
@@ -106,6 +107,18 @@ export const updateCategory = service(
 );
 
 /**
+ * The category, locked FOR UPDATE: a record being written with this category holds it FOR KEY
+ * SHARE (its foreign key) until it commits, so this waits for it and the count after sees it.
+ * A record written after this deletion commits finds the category gone (NOT_FOUND).
+ */
+async function lockCategory(tx: Tx, viewer: Viewer, id: string): Promise<Category> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Category" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundError('Category', 'id');
+  return tx.category.findUniqueOrThrow({ where: { id } });
+}
+
+/**
  * Deletes a leaf category nobody uses.
  * CategoryHasChildrenError: it has subcategories (CRM error 408). CategoryInUseError: records use it.
  */
@@ -113,7 +126,7 @@ export const deleteCategory = service(
   [NotFoundError, CategoryHasChildrenError, CategoryInUseError],
   async ({ tx, viewer }, input: { id: string }): Promise<Category> => {
     await lockCategoryTree(tx, viewer);
-    const category = await findCategory(tx, viewer, input.id, 'id');
+    const category = await lockCategory(tx, viewer, input.id);
     const children = await tx.category.count({ where: { parentId: category.id } });
     if (children > 0) {
       throw new CategoryHasChildrenError(`"${category.title}" has ${children} subcategories; delete or move them first`, 'id');
@@ -122,7 +135,12 @@ export const deleteCategory = service(
     if (records > 0) {
       throw new CategoryInUseError(`${records} records use "${category.title}"; move them to another category first`, 'id');
     }
-    await tx.category.delete({ where: { id: category.id } });
+    await tx.category.delete({ where: { id: category.id } }).catch((error: unknown) => {
+      // Cannot happen after the lock above, which waits for every writer pointing a record at it;
+      // kept so that a path forgetting its lock answers the rule, not a 500.
+      if (violatedForeignKey(error)) throw new CategoryInUseError(`Records use "${category.title}"; move them to another category first`, 'id');
+      throw error;
+    });
     await recordChange(tx, viewer, { entityType: 'Category', entityId: category.id, action: 'DELETED', comment: category.title });
     return category;
   },

@@ -25,15 +25,17 @@ import {
   InvalidAmountError,
   InvalidInputError,
   NotFoundError,
+  TotalOutOfRangeError,
 } from '../../domain/errors.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import { optionalText, requireTitle } from '../../domain/text.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../../generated/prisma/client.js';
 import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import { diffFields, recordChange, recordChanges, type Changes } from '../core/changelog.js';
+import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockAccount, lockBudget, lockEntry } from '../core/row-locks.js';
-import { service } from '../core/service.js';
+import { errorsOf, service } from '../core/service.js';
 import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 import { applyBalanceChanges } from './balances.js';
@@ -156,6 +158,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
     if (input.budgetId) await lockBudget(tx, viewer, input.budgetId);
   }
   const now = new Date();
+  // A category, budget or counterparty deleted since it was checked answers NOT_FOUND, as if missing.
   const entry = await tx.entry.create({
     data: {
       organizationId: viewer.organizationId,
@@ -175,7 +178,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
       budgetId: input.budgetId ?? null,
       authorId: viewer.userId,
     },
-  });
+  }).catch(rethrowMissingReference);
   await recordChange(tx, viewer, {
     entityType: 'Entry',
     entityId: entry.id,
@@ -267,8 +270,8 @@ async function changeEntry({ tx, viewer }: UnitOfWork, input: UpdateEntryInput):
         `Changing this posted ${KIND_NAME[before.kind].toLowerCase()}`,
       );
     }
-    ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, { before: previousAccount.currency, after: account.currency }, () =>
-      tx.entry.update({ where: { id: before.id }, data }),
+    ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, () =>
+      tx.entry.update({ where: { id: before.id }, data }).catch(rethrowMissingReference),
     ));
     await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', changes });
   }
@@ -319,14 +322,16 @@ type ChangedEntryInput = Omit<UpdateEntryInput, 'kind'>;
 // Budgets only apply to expenses: an income never meets a frozen budget or a budget's currency.
 const CREATE_ERRORS = [InvalidInputError, InvalidAmountError, NotFoundError, AccountClosedError, CategoryKindMismatchError];
 
+// Posting at once can pass a budget's largest total (TOTAL_OUT_OF_RANGE).
 export const createExpense = service(
-  [...CREATE_ERRORS, CurrencyMismatchError, BudgetFrozenError],
+  [...CREATE_ERRORS, CurrencyMismatchError, BudgetFrozenError, TotalOutOfRangeError],
   (uow, input: NewEntryInput) => announcing(uow, insertEntry(uow, { ...input, kind: 'EXPENSE' })),
 );
-export const createIncome = service(CREATE_ERRORS, (uow, input: NewEntryInput) => insertEntry(uow, { ...input, kind: 'INCOME' }));
+// An income posted at once, or a posted edit that puts money back, can pass the largest balance.
+export const createIncome = service([...CREATE_ERRORS, TotalOutOfRangeError], (uow, input: NewEntryInput) => insertEntry(uow, { ...input, kind: 'INCOME' }));
 
 // Moving a record to an account in another currency without a new amount is CURRENCY_MISMATCH for both kinds.
-const UPDATE_ERRORS = [...CREATE_ERRORS, CurrencyMismatchError, InsufficientFundsError];
+const UPDATE_ERRORS = [...CREATE_ERRORS, CurrencyMismatchError, InsufficientFundsError, TotalOutOfRangeError];
 
 export const updateExpense = service(
   [...UPDATE_ERRORS, BudgetFrozenError],
@@ -338,10 +343,10 @@ export const deleteExpense = service([NotFoundError, EntryPostedError], (uow, in
 export const deleteIncome = service([NotFoundError, EntryPostedError], (uow, input: DeleteEntryInput) => removeEntry(uow, input, 'INCOME'));
 
 /** Either kind, named by `input.kind` (the CLI, the seed, tests); the mutations use the per-kind operations. */
-export const createEntry = service(createExpense.errors, (uow, input: CreateEntryInput) =>
+export const createEntry = service(errorsOf(createExpense, createIncome), (uow, input: CreateEntryInput) =>
   input.kind === 'EXPENSE' ? createExpense(uow, input) : createIncome(uow, input),
 );
-export const updateEntry = service(updateExpense.errors, (uow, input: UpdateEntryInput) =>
+export const updateEntry = service(errorsOf(updateExpense, updateIncome), (uow, input: UpdateEntryInput) =>
   input.kind === 'EXPENSE' ? updateExpense(uow, input) : updateIncome(uow, input),
 );
 export const deleteEntry = service(deleteExpense.errors, (uow, input: DeleteEntryInput & { kind: EntryKind }) =>

@@ -9,7 +9,6 @@
  *
  * Lock order everywhere: entry row, then account rows (id order), then the budget row.
  */
-import { spendDate } from '../../domain/budget-spend.js';
 import {
   AccountClosedError,
   AlreadyPostedError,
@@ -18,10 +17,11 @@ import {
   InsufficientFundsError,
   NotFoundError,
   NotPostedError,
+  TotalOutOfRangeError,
 } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../../generated/prisma/client.js';
-import { chargeBudget } from '../budgets/spend.js';
+import { changeSpend } from '../budgets/spend.js';
 import { recordChange } from '../core/changelog.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockEntry } from '../core/row-locks.js';
@@ -49,9 +49,10 @@ function describeAmount(entry: Entry, account: Account): string {
 }
 
 /**
- * Posts a record the caller has locked. Every refusal is thrown before the first write (funds and
- * closed account by `applyBalanceChanges`); BUDGET_FROZEN comes after writes and so aborts the
- * caller's transaction, which is what every caller wants.
+ * Posts a record the caller has locked. Every refusal but the budget's is thrown before the first
+ * write (funds, closed account and largest balance by `applyBalanceChanges`); BUDGET_FROZEN comes
+ * after writes (the spend is judged as written) and so aborts the caller's transaction, which is
+ * what every caller wants.
  */
 export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Promise<EntryResult> {
   if (entry.posted) throw new AlreadyPostedError(`This ${KIND_WORD[entry.kind]} is already posted`, 'id');
@@ -61,9 +62,14 @@ export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Pro
     [{ accountId: entry.accountId, deltaMinor: balanceEffect(entry) }],
     `Posting this ${KIND_WORD[entry.kind]}`,
   );
-  const posted = await tx.entry.update({ where: { id: entry.id }, data: { posted: true, postedAt: new Date() } });
   const account = accounts.get(entry.accountId)!;
-  const alerts = await chargeLinkedBudget(tx, viewer, posted, account, posted.amountMinor);
+  const { result: posted, alerts } = await changeSpend(
+    tx,
+    viewer,
+    countedBudget(entry),
+    () => tx.entry.update({ where: { id: entry.id }, data: { posted: true, postedAt: new Date() } }),
+    { currency: account.currency },
+  );
   await recordChange(tx, viewer, {
     entityType: 'Entry',
     entityId: entry.id,
@@ -74,7 +80,7 @@ export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Pro
 }
 
 /** What posting a locked record can refuse with (the account's funds and state, the budget's). */
-export const POST_ERRORS = [AlreadyPostedError, AccountClosedError, InsufficientFundsError, BudgetFrozenError, CurrencyMismatchError];
+export const POST_ERRORS = [AlreadyPostedError, AccountClosedError, InsufficientFundsError, BudgetFrozenError, CurrencyMismatchError, TotalOutOfRangeError];
 
 /**
  * Reverses the posting of a record the caller has locked. InsufficientFundsError: an income whose
@@ -88,9 +94,10 @@ export async function unpostLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): P
     [{ accountId: entry.accountId, deltaMinor: -balanceEffect(entry) }],
     `Unposting this ${KIND_WORD[entry.kind]}`,
   );
-  const unposted = await tx.entry.update({ where: { id: entry.id }, data: { posted: false, postedAt: null } });
   const account = accounts.get(entry.accountId)!;
-  const alerts = await chargeLinkedBudget(tx, viewer, unposted, account, -unposted.amountMinor);
+  const { result: unposted, alerts } = await changeSpend(tx, viewer, countedBudget(entry), () =>
+    tx.entry.update({ where: { id: entry.id }, data: { posted: false, postedAt: null } }),
+  );
   await recordChange(tx, viewer, {
     entityType: 'Entry',
     entityId: entry.id,
@@ -100,17 +107,9 @@ export async function unpostLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): P
   return { entry: unposted, alerts };
 }
 
-/** Charges a budget-linked expense's spend change, after the entry row has been written. */
-async function chargeLinkedBudget(tx: Tx, viewer: Viewer, entry: Entry, account: Account, deltaMinor: bigint): Promise<BudgetAlert[]> {
-  if (entry.kind !== 'EXPENSE' || !entry.budgetId) return [];
-  const { alerts } = await chargeBudget(tx, viewer, {
-    budgetId: entry.budgetId,
-    deltaMinor,
-    currency: account.currency,
-    date: spendDate(entry),
-    alreadyWritten: true,
-  });
-  return alerts;
+/** The budget whose spend a record's posting changes: an expense's own, if it has one. */
+function countedBudget(entry: Entry): string[] {
+  return entry.kind === 'EXPENSE' && entry.budgetId ? [entry.budgetId] : [];
 }
 
 /**
@@ -122,7 +121,7 @@ export const postExpense = service(
   async (uow, input: { id: string }): Promise<EntryResult> => postAndAnnounce(uow, input.id, 'EXPENSE'),
 );
 export const postIncome = service(
-  [NotFoundError, AlreadyPostedError, AccountClosedError],
+  [NotFoundError, AlreadyPostedError, AccountClosedError, TotalOutOfRangeError],
   async (uow, input: { id: string }): Promise<EntryResult> => postAndAnnounce(uow, input.id, 'INCOME'),
 );
 
@@ -136,11 +135,12 @@ async function postAndAnnounce(uow: UnitOfWork, id: string, kind: EntryKind): Pr
 /**
  * CRM "undoit". Unlike the CRM, unposting a record that is not posted is an error (NOT_POSTED), not
  * a success with a message: a client retrying blindly learns the state instead of guessing.
+ * Putting money back can pass the largest balance (TOTAL_OUT_OF_RANGE).
  * Unposting an expense puts money back; unposting an income whose money is gone is
  * INSUFFICIENT_FUNDS. Taking spend off a budget never refuses.
  */
 export const unpostExpense = service(
-  [NotFoundError, NotPostedError, AccountClosedError],
+  [NotFoundError, NotPostedError, AccountClosedError, TotalOutOfRangeError],
   async ({ tx, viewer }, input: { id: string }): Promise<EntryResult> => unpostLockedEntry(tx, viewer, await lockEntry(tx, viewer, input.id, 'EXPENSE')),
 );
 export const unpostIncome = service(
@@ -149,9 +149,9 @@ export const unpostIncome = service(
 );
 
 /** Either kind, named by `input.kind` (the seed, tests); the mutations use the per-kind operations. */
-export const postEntry = service(postExpense.errors, (uow, input: { id: string; kind: EntryKind }) =>
+export const postEntry = service(errorsOf(postExpense, postIncome), (uow, input: { id: string; kind: EntryKind }) =>
   input.kind === 'EXPENSE' ? postExpense(uow, input) : postIncome(uow, input),
 );
-export const unpostEntry = service(unpostIncome.errors, (uow, input: { id: string; kind: EntryKind }) =>
+export const unpostEntry = service(errorsOf(unpostExpense, unpostIncome), (uow, input: { id: string; kind: EntryKind }) =>
   input.kind === 'EXPENSE' ? unpostExpense(uow, input) : unpostIncome(uow, input),
 );

@@ -19,6 +19,7 @@ import {
   NotFoundError,
   SameAccountError,
   TransferCancelledError,
+  TotalOutOfRangeError,
 } from '../../domain/errors.js';
 import { formatMoney, parseMoney } from '../../domain/money.js';
 import { optionalText, requireTitle } from '../../domain/text.js';
@@ -71,7 +72,7 @@ async function moveMoney(tx: Tx, viewer: Viewer, transfer: Transfer): Promise<Tr
  * InsufficientFundsError with `post`, the source lacks the amount (nothing is recorded)
  */
 export const transferFunds = service(
-  [InvalidInputError, InvalidAmountError, NotFoundError, SameAccountError, CurrencyMismatchError, AccountClosedError, InsufficientFundsError],
+  [InvalidInputError, InvalidAmountError, NotFoundError, SameAccountError, CurrencyMismatchError, AccountClosedError, InsufficientFundsError, TotalOutOfRangeError],
   async ({ tx, viewer }, input: TransferFundsInput): Promise<Transfer> => {
     const title = requireTitle(input.title);
     const description = optionalText(input.description, 'description') ?? null;
@@ -111,7 +112,7 @@ export const transferFunds = service(
  * NotFoundError, AlreadyPostedError, TransferCancelledError, AccountClosedError, InsufficientFundsError
  */
 export const postTransfer = service(
-  [NotFoundError, AlreadyPostedError, TransferCancelledError, AccountClosedError, InsufficientFundsError],
+  [NotFoundError, AlreadyPostedError, TransferCancelledError, AccountClosedError, InsufficientFundsError, TotalOutOfRangeError],
   async ({ tx, viewer }, input: { id: string }): Promise<Transfer> => {
     const transfer = await lockTransfer(tx, viewer, input.id);
     if (transfer.cancelledAt) throw new TransferCancelledError('This transfer was cancelled', 'id');
@@ -126,7 +127,7 @@ export const postTransfer = service(
  * InsufficientFundsError the target no longer holds the amount
  */
 export const cancelTransfer = service(
-  [NotFoundError, TransferCancelledError, AccountClosedError, InsufficientFundsError],
+  [NotFoundError, TransferCancelledError, AccountClosedError, InsufficientFundsError, TotalOutOfRangeError],
   async ({ tx, viewer }, input: { id: string }): Promise<Transfer> => {
     const transfer = await lockTransfer(tx, viewer, input.id);
     if (transfer.cancelledAt) throw new TransferCancelledError('This transfer was already cancelled', 'id');

@@ -133,6 +133,9 @@ describe('attachment metadata', () => {
     expect((await search('berlin')).nodes).toEqual([{ fileName: 'Hotel Berlin.pdf' }]);
     expect((await search('SUPPLIER INVOICE')).nodes).toEqual([{ fileName: 'invoice-904.pdf' }]);
     expect((await search('nothing like this')).totalCount).toBe(0);
+    // The text as typed: `%` and `_` are no wildcards (`%` matched every file before).
+    expect((await search('%')).totalCount).toBe(0);
+    expect((await search('hotel_berlin')).totalCount).toBe(0);
     // Another organization sees none of them.
     const theirs = await app.gql(`{ attachments { totalCount } }`, {}, app.orgB);
     expect(theirs.data!.attachments.totalCount).toBe(0);

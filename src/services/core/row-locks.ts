@@ -20,6 +20,9 @@
  *   referencing a budget lock the budget first (see ledger/entries.ts).
  * - The category tree: a transaction-scoped advisory lock per organization, since a move checks
  *   the whole tree for cycles, not one row.
+ *
+ * Each lock is one statement that also reads the row (`SELECT * … FOR …`): the row a caller
+ * locks is the row it works on, and a second read would cost a round trip per lock.
  */
 import { NotFoundError } from '../../domain/errors.js';
 import type { Account, Budget, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
@@ -33,37 +36,47 @@ export async function lockCategoryTree(tx: Tx, viewer: Viewer): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`;
 }
 
+/**
+ * `$queryRaw` returns a PostgreSQL array of enum values as its text form (`{A,B}`): the driver
+ * knows no parser for the enum's array type. Enum labels hold no commas, quotes or braces.
+ */
+function enumArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[];
+  const text = String(value);
+  return text === '{}' ? [] : text.slice(1, -1).split(',');
+}
+
 /** An expense or income of this kind; a record of the other kind answers NOT_FOUND like a missing one. */
 export async function lockEntry(tx: Tx, viewer: Viewer, id: string, kind: EntryKind, field = 'id'): Promise<Entry> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Entry"
+  const [entry] = await tx.$queryRaw<Entry[]>`
+    SELECT * FROM "Entry"
      WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid AND kind = ${kind}::"EntryKind"
        FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundError(ENTRY_TYPE_NAME[kind], field);
-  return tx.entry.findUniqueOrThrow({ where: { id } });
+  if (!entry) throw new NotFoundError(ENTRY_TYPE_NAME[kind], field);
+  return entry;
 }
 
 export async function lockTransfer(tx: Tx, viewer: Viewer, id: string, field = 'id'): Promise<Transfer> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundError('Transfer', field);
-  return tx.transfer.findUniqueOrThrow({ where: { id } });
+  const [transfer] = await tx.$queryRaw<Transfer[]>`
+    SELECT * FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (!transfer) throw new NotFoundError('Transfer', field);
+  return transfer;
 }
 
 /** An external transaction (bank / card), not the database's. */
 export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: string, field = 'transactionId'): Promise<Transaction> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundError('Transaction', field);
-  return tx.transaction.findUniqueOrThrow({ where: { id: transactionId } });
+  const [transaction] = await tx.$queryRaw<Transaction[]>`
+    SELECT * FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (!transaction) throw new NotFoundError('Transaction', field);
+  return transaction;
 }
 
 /** One account. Several accounts: `lockAccounts`, which takes them in id order. */
 export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`;
-  if (rows.length === 0) throw new NotFoundError('Account', field);
-  return tx.account.findUniqueOrThrow({ where: { id: accountId } });
+  const [account] = await tx.$queryRaw<Account[]>`
+    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`;
+  if (!account) throw new NotFoundError('Account', field);
+  return account;
 }
 
 /** Accounts in id order, so two operations on the same accounts (opposite transfers) cannot deadlock. */
@@ -74,10 +87,10 @@ export async function lockAccounts(tx: Tx, viewer: Viewer, accountIds: Iterable<
 }
 
 export async function lockBudget(tx: Tx, viewer: Viewer, budgetId: string, field = 'budgetId'): Promise<Budget> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundError('Budget', field);
-  return tx.budget.findUniqueOrThrow({ where: { id: budgetId } });
+  const [budget] = await tx.$queryRaw<Budget[]>`
+    SELECT * FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  if (!budget) throw new NotFoundError('Budget', field);
+  return { ...budget, config: enumArray(budget.config) as Budget['config'] };
 }
 
 /** Budgets in id order (an edit moving spend between two budgets, a transaction split across several). */

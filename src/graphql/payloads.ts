@@ -41,3 +41,24 @@ export function deletedPayload(description?: string) {
       }),
     });
 }
+
+const COMMITTED_ROW = Symbol('the row as the write committed it');
+
+/**
+ * Keeps the row a write committed beside its payload, so a selection of the row's own columns is
+ * answered without reading it again. A symbol is not JSON: a payload replayed from its
+ * idempotency record has no row and re-reads, as before.
+ */
+export function withCommittedRow<Payload extends object>(payload: Payload, row: object): Payload {
+  Object.defineProperty(payload, COMMITTED_ROW, { value: row, enumerable: false });
+  return payload;
+}
+
+/**
+ * The committed row when the client's selection needs nothing beyond its columns (Pothos' `query`
+ * names no relation to include), otherwise `read()` with that selection.
+ */
+export function committedRowOr<Row>(query: object, payload: object, read: () => Promise<Row>): Promise<Row> {
+  const row = (payload as { [COMMITTED_ROW]?: Row })[COMMITTED_ROW];
+  return row && Object.keys(query).length === 0 ? Promise.resolve(row) : read();
+}

@@ -18,7 +18,7 @@ import { postExpense, postIncome, unpostExpense, unpostIncome } from '../../serv
 import type { Service } from '../../services/core/service.js';
 import { builder } from '../builder.js';
 import { defineMutation, type InputFieldBuilder } from '../mutation.js';
-import { deletedPayload } from '../payloads.js';
+import { committedRowOr, deletedPayload, withCommittedRow } from '../payloads.js';
 import { ExpenseType, IncomeType } from './entry.js';
 import { ErrorCodeEnum } from './errors.js';
 
@@ -46,10 +46,10 @@ type WriteOutcome = { entryId: string; notPostedReason: NotPostedReason | null }
 
 function writeOutcome(result: EntryWriteResult): WriteOutcome {
   const reason = result.notPostedReason;
-  return {
-    entryId: result.entry.id,
-    notPostedReason: reason && { message: reason.message, available: reason.available, required: reason.required },
-  };
+  return withCommittedRow(
+    { entryId: result.entry.id, notPostedReason: reason && { message: reason.message, available: reason.available, required: reason.required } },
+    result.entry,
+  );
 }
 
 /**
@@ -99,8 +99,9 @@ function defineMutations({ kind, name, field, type, create, update, post, unpost
       fields: (t) => ({
         [field]: t.prismaField({
           type,
-          description: `The ${type}, read after the change was committed, with the client's selection.`,
-          resolve: (query, payload, _args, ctx) => ctx.db.entry.findUniqueOrThrow({ ...query, where: { id: payload.entryId } }),
+          description: `The ${type} as committed, with the client's selection.`,
+          resolve: (query, payload, _args, ctx) =>
+            committedRowOr(query, payload, () => ctx.db.entry.findUniqueOrThrow({ ...query, where: { id: payload.entryId } })),
         }),
         notPostedReason: t.field({
           type: NotPostedReasonType,

@@ -41,33 +41,41 @@ function netByAccount(changes: BalanceChange[]): Map<string, bigint> {
 export async function applyBalanceChanges(tx: Tx, viewer: Viewer, changes: BalanceChange[], what: string): Promise<Map<string, Account>> {
   const net = netByAccount(changes);
   const accounts = await lockAccounts(tx, viewer, net.keys());
-
-  for (const [accountId, delta] of net) {
-    const account = accounts.get(accountId)!;
-    if (delta === 0n) continue;
-    if (account.closedAt) throw new AccountClosedError(`${what}: account "${account.name}" is closed`, 'accountId');
-    const after = account.balanceMinor + delta;
-    if (delta < 0n && after < 0n) {
-      const available = formatMoney(account.balanceMinor, account.currency);
-      const required = formatMoney(-delta, account.currency);
-      throw new InsufficientFundsError(
-        `${what} needs ${required} ${account.currency} on "${account.name}", which holds ${available} ${account.currency}`,
-        available,
-        required,
-      );
-    }
-    if (after > MAX_TOTAL_MINOR) {
-      throw new TotalOutOfRangeError(
-        `${what} would take "${account.name}" past the largest balance that can be held, ` +
-          `${formatMoney(MAX_TOTAL_MINOR, account.currency)} ${account.currency}`,
-        'amount',
-      );
-    }
-  }
+  for (const [accountId, delta] of net) checkBalanceChange(accounts.get(accountId)!, delta, what);
   for (const [accountId, delta] of net) {
     if (delta === 0n) continue;
-    const updated = await tx.account.update({ where: { id: accountId }, data: { balanceMinor: { increment: delta } } });
-    accounts.set(accountId, updated);
+    accounts.set(accountId, await writeBalanceChange(tx, accountId, delta));
   }
   return accounts;
+}
+
+/**
+ * Whether `delta` may move on an account the caller holds locked; throws the refusal if not.
+ * @throws AccountClosedError, InsufficientFundsError, TotalOutOfRangeError (see applyBalanceChanges)
+ */
+export function checkBalanceChange(account: Account, delta: bigint, what: string): void {
+  if (delta === 0n) return;
+  if (account.closedAt) throw new AccountClosedError(`${what}: account "${account.name}" is closed`, 'accountId');
+  const after = account.balanceMinor + delta;
+  if (delta < 0n && after < 0n) {
+    const available = formatMoney(account.balanceMinor, account.currency);
+    const required = formatMoney(-delta, account.currency);
+    throw new InsufficientFundsError(
+      `${what} needs ${required} ${account.currency} on "${account.name}", which holds ${available} ${account.currency}`,
+      available,
+      required,
+    );
+  }
+  if (after > MAX_TOTAL_MINOR) {
+    throw new TotalOutOfRangeError(
+      `${what} would take "${account.name}" past the largest balance that can be held, ` +
+        `${formatMoney(MAX_TOTAL_MINOR, account.currency)} ${account.currency}`,
+      'amount',
+    );
+  }
+}
+
+/** Moves a checked `delta` on a locked account (`checkBalanceChange` first). */
+export function writeBalanceChange(tx: Tx, accountId: string, delta: bigint): Promise<Account> {
+  return tx.account.update({ where: { id: accountId }, data: { balanceMinor: { increment: delta } } });
 }

@@ -31,17 +31,19 @@ import { formatMoney, parseMoney } from '../../domain/money.js';
 import { optionalText, requireTitle } from '../../domain/text.js';
 import type { Account, BudgetAlert, Entry, EntryKind } from '../../generated/prisma/client.js';
 import type { AttachmentStorage } from '../attachments/attachment-storage.js';
-import { diffFields, recordChange, recordChanges, type Changes } from '../core/changelog.js';
+import { diffFields, recordChange, recordChanges, type ChangeRecord, type Changes } from '../core/changelog.js';
 import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
 import { lockAccount, lockBudget, lockEntry } from '../core/row-locks.js';
 import { errorsOf, service } from '../core/service.js';
 import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
-import { applyBalanceChanges } from './balances.js';
+import { changeSpend } from '../budgets/spend.js';
+import { requireOpen } from './accounts.js';
+import { applyBalanceChanges, checkBalanceChange, writeBalanceChange } from './balances.js';
 import { writeWithBudgetRecharge, type EntryData } from './entry-budget-spend.js';
 import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
-import { balanceEffect, KIND_NAME, postLockedEntry, type EntryResult } from './posting.js';
+import { balanceEffect, countedBudget, KIND_NAME, postedComment, postingWhat, postLockedEntry, type EntryResult } from './posting.js';
 
 const MAX_INVOICE_NUMBER_LENGTH = 100;
 const MAX_DEAL_REF_LENGTH = 200;
@@ -144,48 +146,81 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
   const description = optionalText(input.description, 'description') ?? null;
   const invoiceNumber = optionalText(input.invoiceNumber, 'invoiceNumber', MAX_INVOICE_NUMBER_LENGTH) ?? null;
   const dealRef = optionalText(input.dealRef, 'dealRef', MAX_DEAL_REF_LENGTH) ?? null;
-  const account = await findOpenAccount(tx, viewer, input.accountId);
+  // Posting locks the account (and changeSpend the budget) before the insert: the insert's
+  // foreign keys take KEY SHARE locks on the same rows, and two creates each holding KEY SHARE on
+  // the budget while waiting for FOR UPDATE would deadlock. Order: account, budget (core/row-locks.ts).
+  const account = input.post ? await lockOpenAccount(tx, viewer, input.accountId) : await findOpenAccount(tx, viewer, input.accountId);
   const amountMinor = parseMoney(input.amount, account.currency, 'amount', 'positive');
   if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
   if (input.counterpartyId) await findCounterparty(tx, viewer, input.counterpartyId);
   if (input.budgetId) await findBudgetFor(tx, viewer, input.budgetId, input.kind, account);
-  if (input.post) {
-    // Posting will lock the account and the budget (FOR UPDATE). Take those locks before the
-    // insert: the insert's foreign keys take KEY SHARE locks on the same rows, and two creates
-    // each holding KEY SHARE on the budget while waiting for FOR UPDATE would deadlock.
-    // Order: account, budget (core/row-locks.ts).
-    await lockAccount(tx, viewer, account.id);
-    if (input.budgetId) await lockBudget(tx, viewer, input.budgetId);
-  }
+  const refusal = input.post ? postingRefusal(account, input.kind, amountMinor) : null;
+  const posted = Boolean(input.post) && !refusal;
   const now = new Date();
   // A category, budget or counterparty deleted since it was checked answers NOT_FOUND, as if missing.
-  const entry = await tx.entry.create({
-    data: {
-      organizationId: viewer.organizationId,
-      kind: input.kind,
-      title,
-      description,
-      categoryId: input.categoryId ?? null,
-      accountId: account.id,
-      amountMinor,
-      ...periodOf(input.plannedDate, { periodYear: now.getUTCFullYear(), periodMonth: now.getUTCMonth() + 1 }),
-      plannedDate: input.plannedDate ?? null,
-      invoiceNumber,
-      invoiceDate: input.invoiceDate ?? null,
-      invoicePaidDate: input.invoicePaidDate ?? null,
-      dealRef,
-      counterpartyId: input.counterpartyId ?? null,
-      budgetId: input.budgetId ?? null,
-      authorId: viewer.userId,
-    },
-  }).catch(rethrowMissingReference);
-  await recordChange(tx, viewer, {
+  const create = () =>
+    tx.entry.create({
+      data: {
+        organizationId: viewer.organizationId,
+        kind: input.kind,
+        title,
+        description,
+        categoryId: input.categoryId ?? null,
+        accountId: account.id,
+        amountMinor,
+        ...periodOf(input.plannedDate, { periodYear: now.getUTCFullYear(), periodMonth: now.getUTCMonth() + 1 }),
+        plannedDate: input.plannedDate ?? null,
+        invoiceNumber,
+        invoiceDate: input.invoiceDate ?? null,
+        invoicePaidDate: input.invoicePaidDate ?? null,
+        dealRef,
+        counterpartyId: input.counterpartyId ?? null,
+        budgetId: input.budgetId ?? null,
+        authorId: viewer.userId,
+        // Created posted rather than inserted and then updated: one write of the row.
+        posted,
+        postedAt: posted ? now : null,
+      },
+    }).catch(rethrowMissingReference);
+  const added: ChangeRecord = {
     entityType: 'Entry',
-    entityId: entry.id,
+    entityId: '',
     action: 'NEW',
     comment: `Added ${KIND_NAME[input.kind].toLowerCase()} of ${formatMoney(amountMinor, account.currency)} ${account.currency}`,
-  });
-  return postIfAsked(tx, viewer, entry, input.post);
+  };
+  if (!posted) {
+    const entry = await create();
+    await recordChange(tx, viewer, { ...added, entityId: entry.id });
+    return { entry, alerts: [], notPostedReason: refusal };
+  }
+  const counted = countedBudget({ kind: input.kind, budgetId: input.budgetId ?? null });
+  const { result: entry, alerts } = await changeSpend(tx, viewer, counted, create, { currency: account.currency });
+  await writeBalanceChange(tx, account.id, balanceEffect(entry));
+  await recordChanges(tx, viewer, [
+    { ...added, entityId: entry.id },
+    { entityType: 'Entry', entityId: entry.id, action: 'POSTED', comment: postedComment(entry, account.currency) },
+  ]);
+  return { entry, alerts, notPostedReason: null };
+}
+
+async function lockOpenAccount(tx: Tx, viewer: Viewer, accountId: string): Promise<Account> {
+  const account = await lockAccount(tx, viewer, accountId);
+  requireOpen(account);
+  return account;
+}
+
+/**
+ * Why a new record cannot be posted on its locked account: short funds, answered as
+ * `notPostedReason` (the record is saved unposted). Any other refusal is thrown.
+ */
+function postingRefusal(account: Account, kind: EntryKind, amountMinor: bigint): InsufficientFundsError | null {
+  try {
+    checkBalanceChange(account, balanceEffect({ kind, amountMinor }), postingWhat(kind));
+    return null;
+  } catch (error) {
+    if (error instanceof InsufficientFundsError) return error;
+    throw error;
+  }
 }
 
 /** The record's fields after applying a partial update, each checked. */

@@ -44,6 +44,16 @@ export function balanceEffect(entry: Pick<Entry, 'kind' | 'amountMinor'>): bigin
   return entry.kind === 'INCOME' ? entry.amountMinor : -entry.amountMinor;
 }
 
+/** What posting a record is called in refusals ("Posting this expense needs …"). */
+export function postingWhat(kind: EntryKind): string {
+  return `Posting this ${KIND_WORD[kind]}`;
+}
+
+/** The changelog comment of a posting. */
+export function postedComment(entry: Pick<Entry, 'kind' | 'amountMinor'>, currency: string): string {
+  return `Posted ${KIND_WORD[entry.kind]} of ${formatMoney(entry.amountMinor, currency)} ${currency}`;
+}
+
 function describeAmount(entry: Entry, account: Account): string {
   return `${formatMoney(entry.amountMinor, account.currency)} ${account.currency}`;
 }
@@ -60,7 +70,7 @@ export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Pro
     tx,
     viewer,
     [{ accountId: entry.accountId, deltaMinor: balanceEffect(entry) }],
-    `Posting this ${KIND_WORD[entry.kind]}`,
+    postingWhat(entry.kind),
   );
   const account = accounts.get(entry.accountId)!;
   const { result: posted, alerts } = await changeSpend(
@@ -74,7 +84,7 @@ export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Pro
     entityType: 'Entry',
     entityId: entry.id,
     action: 'POSTED',
-    comment: `Posted ${KIND_WORD[entry.kind]} of ${describeAmount(entry, account)}`,
+    comment: postedComment(entry, account.currency),
   });
   return { entry: posted, alerts };
 }
@@ -108,7 +118,7 @@ export async function unpostLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): P
 }
 
 /** The budget whose spend a record's posting changes: an expense's own, if it has one. */
-function countedBudget(entry: Entry): string[] {
+export function countedBudget(entry: Pick<Entry, 'kind' | 'budgetId'>): string[] {
   return entry.kind === 'EXPENSE' && entry.budgetId ? [entry.budgetId] : [];
 }
 

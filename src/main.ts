@@ -4,7 +4,7 @@
  * the admin socket the CLI uses meanwhile. A banner on standard error says where to go next.
  * Every defence is configured from the environment (src/config.ts, docs/hardening.md).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
@@ -41,21 +41,35 @@ logger.info(
   `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
 );
 
+/**
+ * Writes the demo key where only this user can read it, whole or not at all (temporary name, then
+ * rename), so a crash never leaves a truncated key file that a later start would trust.
+ */
+async function storeDemoKey(apiKey: string): Promise<void> {
+  const temporary = `${demoKeyFile}.${process.pid}.partial`;
+  await writeFile(temporary, apiKey, { mode: 0o600 });
+  await rename(temporary, demoKeyFile);
+}
+
 let graphiqlApiKey: string | undefined;
 /** The demo key, only on the start that created it (printed once, in the banner). */
 let createdKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
+  // Before the demo organization commits: on PostgreSQL nothing else creates the data directory
+  // (PGlite's lock does), and a key file that cannot be written after the commit would leave a
+  // demo organization whose key nobody has (the next start sees a non-empty database).
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const demo = await seedDemoOrganization(db);
   if (config.environment === 'production') {
     // Standard output is shipped to log stores in production: the key goes to a private file.
-    await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    await storeDemoKey(demo.apiKey);
     logger.warn({ organizationId: demo.organizationId, keyFile: demoKeyFile }, 'created the demo organization; its API key is in the key file');
   } else {
     // Shown to the developer in the banner (standard error), never logged.
     createdKey = demo.apiKey;
     logger.info({ organizationId: demo.organizationId }, 'created the demo organization');
     // Development convenience only: lets GraphiQL open with the header filled in after a restart.
-    if (config.environment === 'development') await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    if (config.environment === 'development') await storeDemoKey(demo.apiKey);
   }
   graphiqlApiKey = demo.apiKey;
 } else if (config.environment === 'development') {

@@ -42,6 +42,8 @@ export interface QueryLimits {
   maxCost: number;
   /** Total number of field selections in the operation. */
   maxBreadth: number;
+  /** The most list items one response may hold, counted while it is built (src/http/response-size.ts). */
+  maxResponseItems: number;
 }
 
 /** Per-API-key leaky bucket of query cost (Shopify style). `enabled: false` turns throttling off. */
@@ -103,6 +105,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxDirectives: 50,
   maxCost: 500,
   maxBreadth: 50,
+  maxResponseItems: 5000,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDirectives: intFromEnv(env, 'ALLOT_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
     maxCost: intFromEnv(env, 'ALLOT_MAX_COST', DEFAULT_LIMITS.maxCost),
     maxBreadth: intFromEnv(env, 'ALLOT_MAX_BREADTH', DEFAULT_LIMITS.maxBreadth),
+    maxResponseItems: intFromEnv(env, 'ALLOT_MAX_RESPONSE_ITEMS', DEFAULT_LIMITS.maxResponseItems),
   };
   const rateLimit: RateLimitConfig = {
     enabled: boolFromEnv(env, 'ALLOT_RATE_LIMIT', true),

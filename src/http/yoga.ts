@@ -5,8 +5,9 @@
  *
  * Plugin order matters: observability first (it times everything and sees every outcome), the
  * error shape (codes on every error, suggestions hidden), then who-may-run-what (CSRF, trusted
- * documents, anonymous access), then the document limits, then cost (needs the authenticated
- * context for the key's bucket), then the time limit around execution itself.
+ * documents, anonymous access), then the document limits, then the response size bound, then
+ * cost (needs the authenticated context for the key's bucket), then the time limit around
+ * execution itself.
  */
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type AccessConfig, type QueryLimits, type RateLimitConfig } from '../config.js';
@@ -24,7 +25,10 @@ import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { maskError } from './errors.js';
 import { documentLimitPlugins, requestTimeoutPlugin } from './limits.js';
 import { createLogger, createTelemetry, type Telemetry } from './observability.js';
+import { loadCategoryCostHints } from './category-cost-hints.js';
+import { nodesLimitPlugin } from './nodes-limit.js';
 import { queryCostPlugin } from './query-cost.js';
+import { responseSizePlugin } from './response-size.js';
 import { CostRateLimiter } from './rate-limit.js';
 
 export interface HardeningOptions {
@@ -95,7 +99,11 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
     ...(manifestPath ? [persistedOperationsPlugin(loadPersistedManifest(manifestPath))] : []),
     accessPlugin(hardening.access, (context) => (context as Context).apiKeyId === null),
     ...documentLimitPlugins(hardening.limits, { hideFieldSuggestions: hardening.access.hideFieldSuggestions }),
+    nodesLimitPlugin(),
+    // Before the cost plugin, so a refused response is refunded as the nothing it returns.
+    responseSizePlugin(hardening.limits.maxResponseItems ?? DEFAULT_LIMITS.maxResponseItems),
     queryCostPlugin({
+      prepare: loadCategoryCostHints,
       limits: hardening.limits,
       limiter,
       bucketKey: (context) => (context as Context).apiKeyId ?? undefined,

@@ -30,6 +30,8 @@ export interface Config {
   /** How long an idempotency key is remembered (at least this long; older ones are purged). */
   idempotencyRetentionHours: number;
   observability: ObservabilityConfig;
+  /** Open subscriptions per API key and per process, and how often their keys are re-checked. */
+  subscriptions: { maxPerKey: number; maxPerProcess: number; keyCheckIntervalMs: number };
 }
 
 /** Static limits on the shape of a GraphQL document, checked before anything runs. */
@@ -153,6 +155,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       persistedOperationsPath: env.ALLOT_PERSISTED_OPERATIONS || undefined,
     },
     idempotencyRetentionHours: Math.max(24, intFromEnv(env, 'ALLOT_IDEMPOTENCY_RETENTION_HOURS', 24)),
+    subscriptions: {
+      maxPerKey: intFromEnv(env, 'ALLOT_MAX_SUBSCRIPTIONS_PER_KEY', 20),
+      maxPerProcess: intFromEnv(env, 'ALLOT_MAX_SUBSCRIPTIONS', 1000),
+      keyCheckIntervalMs: Math.max(1000, intFromEnv(env, 'ALLOT_SUBSCRIPTION_KEY_CHECK_MS', 15_000)),
+    },
     observability: {
       logLevel: env.ALLOT_LOG_LEVEL || env.LOG_LEVEL || 'info',
       metrics: boolFromEnv(env, 'ALLOT_METRICS', true),

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { startAdminSocket } from './http/admin-socket.js';
 import { createHttpServer } from './http/server.js';
+import { SubscriptionRegistry } from './http/subscription-limits.js';
 import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
@@ -78,9 +79,18 @@ if (config.seedDemo && (await db.organization.count()) === 0) {
 const development = config.environment === 'development';
 const keyFileShown = development && graphiqlApiKey ? demoKeyFile : undefined;
 
+const subscriptions = new SubscriptionRegistry(config.subscriptions);
+
 // Embedded mode: operator commands reach this process over a unix socket in the data directory.
+// After each one the open subscriptions' keys are checked, so `allot key revoke` ends a key's
+// subscriptions at once (on PostgreSQL the CLI writes directly: the periodic and per-event checks).
 const adminSocket =
-  database.kind === 'pglite' ? await startAdminSocket({ dataDir: config.dataDir, database, logger }).catch((error) => {
+  database.kind === 'pglite' ? await startAdminSocket({
+    dataDir: config.dataDir,
+    database,
+    logger,
+    afterCommand: () => void subscriptions.checkKeys().catch((error: unknown) => logger.warn({ err: error }, 'subscription key check failed')),
+  }).catch((error) => {
     logger.warn({ err: error }, 'could not open the admin socket; the CLI cannot run while the server does');
     return undefined;
   }) : undefined;
@@ -97,6 +107,7 @@ const server = createHttpServer({
   database,
   draining: () => stopping,
   telemetry,
+  subscriptions,
   maxBodyBytes: config.maxBodyBytes,
   receiveTimeoutMs: config.requestTimeoutMs,
   metrics: config.observability.metrics ? { token: config.observability.metricsToken } : undefined,
@@ -151,6 +162,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(purgeTimer);
+  subscriptions.close();
   logger.info({ signal, graceMs: config.shutdownGraceMs }, 'finishing in-flight requests, then closing the database');
   await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {

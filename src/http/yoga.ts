@@ -29,6 +29,7 @@ import { loadCategoryCostHints } from './category-cost-hints.js';
 import { nodesLimitPlugin } from './nodes-limit.js';
 import { queryCostPlugin } from './query-cost.js';
 import { responseSizePlugin } from './response-size.js';
+import { SubscriptionRegistry, subscriptionLimitsPlugin } from './subscription-limits.js';
 import { CostRateLimiter } from './rate-limit.js';
 
 export interface HardeningOptions {
@@ -63,6 +64,8 @@ export interface YogaOptions {
   telemetry?: Telemetry;
   /** Delivers committed events to subscribers. Default: a new in-process pub/sub for this gateway. */
   alerts?: AlertPubSub;
+  /** Bounds open subscriptions and ends a revoked key's. Default: one with the default limits. */
+  subscriptions?: SubscriptionRegistry;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -91,6 +94,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const alerts = options.alerts ?? createAlertPubSub();
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
+  const subscriptions = options.subscriptions ?? new SubscriptionRegistry();
 
   const plugins: Plugin[] = [
     telemetry.plugin,
@@ -98,6 +102,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
     csrfPlugin(),
     ...(manifestPath ? [persistedOperationsPlugin(loadPersistedManifest(manifestPath))] : []),
     accessPlugin(hardening.access, (context) => (context as Context).apiKeyId === null),
+    subscriptionLimitsPlugin(subscriptions),
     ...documentLimitPlugins(hardening.limits, { hideFieldSuggestions: hardening.access.hideFieldSuggestions }),
     nodesLimitPlugin(),
     // Before the cost plugin, so a refused response is refunded as the nothing it returns.

@@ -20,6 +20,8 @@ export interface Config {
   seedDemo: boolean;
   /** PostgreSQL only: the longest one SQL statement may run. */
   statementTimeoutMs: number;
+  /** PostgreSQL only: the longest a statement waits for a row lock; then its unit of work is retried. */
+  lockTimeoutMs: number;
   /** The whole GraphQL execution of one request; past it the work is aborted. */
   requestTimeoutMs: number;
   /** On SIGTERM, how long to keep accepting (with /ready failing) before closing the listener. */
@@ -131,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (rateLimit.enabled && rateLimit.bucketSize < limits.maxCost) {
     throw new Error('ALLOT_RATE_LIMIT_BUCKET must be at least ALLOT_MAX_COST, or the largest allowed query could never run');
   }
+  const statementTimeoutMs = intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000);
+  const lockTimeoutMs = intFromEnv(env, 'ALLOT_LOCK_TIMEOUT_MS', 1_000);
+  if (statementTimeoutMs > 0 && (lockTimeoutMs === 0 || lockTimeoutMs >= statementTimeoutMs)) {
+    throw new Error('ALLOT_LOCK_TIMEOUT_MS must be positive and below ALLOT_STATEMENT_TIMEOUT_MS, or lock waits fail as STATEMENT_TIMEOUT');
+  }
   if (rateLimit.enabled && rateLimit.restoreRate === 0) throw new Error('ALLOT_RATE_LIMIT_RESTORE_PER_SECOND must be positive');
   return {
     dataDir,
@@ -143,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
     maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
-    statementTimeoutMs: intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000),
+    statementTimeoutMs,
+    lockTimeoutMs,
     requestTimeoutMs: intFromEnv(env, 'ALLOT_REQUEST_TIMEOUT_MS', 10_000),
     shutdownGraceMs: intFromEnv(env, 'ALLOT_SHUTDOWN_GRACE_MS', 2_000),
     limits,

@@ -28,6 +28,7 @@ try {
     dataDir: config.dataDir,
     role: 'the Allot server',
     statementTimeoutMs: config.statementTimeoutMs,
+    lockTimeoutMs: config.lockTimeoutMs,
   });
 } catch (error) {
   if (error instanceof DataDirInUseError) {

@@ -23,6 +23,8 @@
  */
 import { NotFoundError } from '../../domain/errors.js';
 import type { Account, Budget, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
+// A lock statement cancelled by statement_timeout was waiting its turn: contention, retried.
+import { waitingForLock } from './contention.js';
 import type { Tx } from './unit-of-work.js';
 import type { Viewer } from './viewer.js';
 
@@ -30,38 +32,38 @@ const ENTRY_TYPE_NAME: Record<EntryKind, 'Expense' | 'Income'> = { EXPENSE: 'Exp
 
 /** Serialises changes to the organization's category tree. */
 export async function lockCategoryTree(tx: Tx, viewer: Viewer): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`;
+  await waitingForLock(tx, () => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`);
 }
 
 /** An expense or income of this kind; a record of the other kind answers NOT_FOUND like a missing one. */
 export async function lockEntry(tx: Tx, viewer: Viewer, id: string, kind: EntryKind, field = 'id'): Promise<Entry> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
+  const rows = await waitingForLock(tx, () => tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "Entry"
      WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid AND kind = ${kind}::"EntryKind"
-       FOR UPDATE`;
+       FOR UPDATE`);
   if (rows.length === 0) throw new NotFoundError(ENTRY_TYPE_NAME[kind], field);
   return tx.entry.findUniqueOrThrow({ where: { id } });
 }
 
 export async function lockTransfer(tx: Tx, viewer: Viewer, id: string, field = 'id'): Promise<Transfer> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const rows = await waitingForLock(tx, () => tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (rows.length === 0) throw new NotFoundError('Transfer', field);
   return tx.transfer.findUniqueOrThrow({ where: { id } });
 }
 
 /** An external transaction (bank / card), not the database's. */
 export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: string, field = 'transactionId'): Promise<Transaction> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const rows = await waitingForLock(tx, () => tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (rows.length === 0) throw new NotFoundError('Transaction', field);
   return tx.transaction.findUniqueOrThrow({ where: { id: transactionId } });
 }
 
 /** One account. Several accounts: `lockAccounts`, which takes them in id order. */
 export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`;
+  const rows = await waitingForLock(tx, () => tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`);
   if (rows.length === 0) throw new NotFoundError('Account', field);
   return tx.account.findUniqueOrThrow({ where: { id: accountId } });
 }
@@ -74,8 +76,8 @@ export async function lockAccounts(tx: Tx, viewer: Viewer, accountIds: Iterable<
 }
 
 export async function lockBudget(tx: Tx, viewer: Viewer, budgetId: string, field = 'budgetId'): Promise<Budget> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const rows = await waitingForLock(tx, () => tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (rows.length === 0) throw new NotFoundError('Budget', field);
   return tx.budget.findUniqueOrThrow({ where: { id: budgetId } });
 }

@@ -22,6 +22,8 @@ export interface Config {
   statementTimeoutMs: number;
   /** How long a server trusts an API key it looked up before asking the database again (revocations evict at once). */
   apiKeyCacheTtlMs: number;
+  /** PostgreSQL only: the longest a statement waits for a row lock; then its unit of work is retried. */
+  lockTimeoutMs: number;
   /** The whole GraphQL execution of one request; past it the work is aborted. */
   requestTimeoutMs: number;
   /** On SIGTERM, how long to keep accepting (with /ready failing) before closing the listener. */
@@ -32,6 +34,8 @@ export interface Config {
   /** How long an idempotency key is remembered (at least this long; older ones are purged). */
   idempotencyRetentionHours: number;
   observability: ObservabilityConfig;
+  /** Open subscriptions per API key and per process, and how often their keys are re-checked. */
+  subscriptions: { maxPerKey: number; maxPerProcess: number; keyCheckIntervalMs: number };
 }
 
 /** Static limits on the shape of a GraphQL document, checked before anything runs. */
@@ -44,6 +48,8 @@ export interface QueryLimits {
   maxCost: number;
   /** Total number of field selections in the operation. */
   maxBreadth: number;
+  /** The most list items one response may hold, counted while it is built (src/http/response-size.ts). */
+  maxResponseItems: number;
 }
 
 /** Per-API-key leaky bucket of query cost (Shopify style). `enabled: false` turns throttling off. */
@@ -105,6 +111,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxDirectives: 50,
   maxCost: 500,
   maxBreadth: 50,
+  maxResponseItems: 5000,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -118,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDirectives: intFromEnv(env, 'ALLOT_MAX_DIRECTIVES', DEFAULT_LIMITS.maxDirectives),
     maxCost: intFromEnv(env, 'ALLOT_MAX_COST', DEFAULT_LIMITS.maxCost),
     maxBreadth: intFromEnv(env, 'ALLOT_MAX_BREADTH', DEFAULT_LIMITS.maxBreadth),
+    maxResponseItems: intFromEnv(env, 'ALLOT_MAX_RESPONSE_ITEMS', DEFAULT_LIMITS.maxResponseItems),
   };
   const rateLimit: RateLimitConfig = {
     enabled: boolFromEnv(env, 'ALLOT_RATE_LIMIT', true),
@@ -126,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   if (rateLimit.enabled && rateLimit.bucketSize < limits.maxCost) {
     throw new Error('ALLOT_RATE_LIMIT_BUCKET must be at least ALLOT_MAX_COST, or the largest allowed query could never run');
+  }
+  const statementTimeoutMs = intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000);
+  const lockTimeoutMs = intFromEnv(env, 'ALLOT_LOCK_TIMEOUT_MS', 1_000);
+  if (statementTimeoutMs > 0 && (lockTimeoutMs === 0 || lockTimeoutMs >= statementTimeoutMs)) {
+    throw new Error('ALLOT_LOCK_TIMEOUT_MS must be positive and below ALLOT_STATEMENT_TIMEOUT_MS, or lock waits fail as STATEMENT_TIMEOUT');
   }
   if (rateLimit.enabled && rateLimit.restoreRate === 0) throw new Error('ALLOT_RATE_LIMIT_RESTORE_PER_SECOND must be positive');
   return {
@@ -139,7 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
     maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
-    statementTimeoutMs: intFromEnv(env, 'ALLOT_STATEMENT_TIMEOUT_MS', 3_000),
+    statementTimeoutMs,
+    lockTimeoutMs,
     apiKeyCacheTtlMs: intFromEnv(env, 'ALLOT_API_KEY_CACHE_TTL_MS', 30_000),
     requestTimeoutMs: intFromEnv(env, 'ALLOT_REQUEST_TIMEOUT_MS', 10_000),
     shutdownGraceMs: intFromEnv(env, 'ALLOT_SHUTDOWN_GRACE_MS', 2_000),
@@ -152,6 +166,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       persistedOperationsPath: env.ALLOT_PERSISTED_OPERATIONS || undefined,
     },
     idempotencyRetentionHours: Math.max(24, intFromEnv(env, 'ALLOT_IDEMPOTENCY_RETENTION_HOURS', 24)),
+    subscriptions: {
+      maxPerKey: intFromEnv(env, 'ALLOT_MAX_SUBSCRIPTIONS_PER_KEY', 20),
+      maxPerProcess: intFromEnv(env, 'ALLOT_MAX_SUBSCRIPTIONS', 1000),
+      keyCheckIntervalMs: Math.max(1000, intFromEnv(env, 'ALLOT_SUBSCRIPTION_KEY_CHECK_MS', 15_000)),
+    },
     observability: {
       logLevel: env.ALLOT_LOG_LEVEL || env.LOG_LEVEL || 'info',
       metrics: boolFromEnv(env, 'ALLOT_METRICS', true),

@@ -4,7 +4,7 @@
  * the admin socket the CLI uses meanwhile. A banner on standard error says where to go next.
  * Every defence is configured from the environment (src/config.ts, docs/hardening.md).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 import { DataDirInUseError } from './db/data-dir-lock.js';
@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { startAdminSocket } from './http/admin-socket.js';
 import { createHttpServer } from './http/server.js';
+import { SubscriptionRegistry } from './http/subscription-limits.js';
 import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
@@ -27,6 +28,7 @@ try {
     dataDir: config.dataDir,
     role: 'the Allot server',
     statementTimeoutMs: config.statementTimeoutMs,
+    lockTimeoutMs: config.lockTimeoutMs,
   });
 } catch (error) {
   if (error instanceof DataDirInUseError) {
@@ -41,21 +43,35 @@ logger.info(
   `Database: ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
 );
 
+/**
+ * Writes the demo key where only this user can read it, whole or not at all (temporary name, then
+ * rename), so a crash never leaves a truncated key file that a later start would trust.
+ */
+async function storeDemoKey(apiKey: string): Promise<void> {
+  const temporary = `${demoKeyFile}.${process.pid}.partial`;
+  await writeFile(temporary, apiKey, { mode: 0o600 });
+  await rename(temporary, demoKeyFile);
+}
+
 let graphiqlApiKey: string | undefined;
 /** The demo key, only on the start that created it (printed once, in the banner). */
 let createdKey: string | undefined;
 if (config.seedDemo && (await db.organization.count()) === 0) {
+  // Before the demo organization commits: on PostgreSQL nothing else creates the data directory
+  // (PGlite's lock does), and a key file that cannot be written after the commit would leave a
+  // demo organization whose key nobody has (the next start sees a non-empty database).
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const demo = await seedDemoOrganization(db);
   if (config.environment === 'production') {
     // Standard output is shipped to log stores in production: the key goes to a private file.
-    await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    await storeDemoKey(demo.apiKey);
     logger.warn({ organizationId: demo.organizationId, keyFile: demoKeyFile }, 'created the demo organization; its API key is in the key file');
   } else {
     // Shown to the developer in the banner (standard error), never logged.
     createdKey = demo.apiKey;
     logger.info({ organizationId: demo.organizationId }, 'created the demo organization');
     // Development convenience only: lets GraphiQL open with the header filled in after a restart.
-    if (config.environment === 'development') await writeFile(demoKeyFile, demo.apiKey, { mode: 0o600 });
+    if (config.environment === 'development') await storeDemoKey(demo.apiKey);
   }
   graphiqlApiKey = demo.apiKey;
 } else if (config.environment === 'development') {
@@ -64,9 +80,18 @@ if (config.seedDemo && (await db.organization.count()) === 0) {
 const development = config.environment === 'development';
 const keyFileShown = development && graphiqlApiKey ? demoKeyFile : undefined;
 
+const subscriptions = new SubscriptionRegistry(config.subscriptions);
+
 // Embedded mode: operator commands reach this process over a unix socket in the data directory.
+// After each one the open subscriptions' keys are checked, so `allot key revoke` ends a key's
+// subscriptions at once (on PostgreSQL the CLI writes directly: the periodic and per-event checks).
 const adminSocket =
-  database.kind === 'pglite' ? await startAdminSocket({ dataDir: config.dataDir, database, logger }).catch((error) => {
+  database.kind === 'pglite' ? await startAdminSocket({
+    dataDir: config.dataDir,
+    database,
+    logger,
+    afterCommand: () => void subscriptions.checkKeys().catch((error: unknown) => logger.warn({ err: error }, 'subscription key check failed')),
+  }).catch((error) => {
     logger.warn({ err: error }, 'could not open the admin socket; the CLI cannot run while the server does');
     return undefined;
   }) : undefined;
@@ -83,6 +108,7 @@ const server = createHttpServer({
   database,
   draining: () => stopping,
   telemetry,
+  subscriptions,
   maxBodyBytes: config.maxBodyBytes,
   receiveTimeoutMs: config.requestTimeoutMs,
   apiKeyCacheTtlMs: config.apiKeyCacheTtlMs,
@@ -138,6 +164,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(purgeTimer);
+  subscriptions.close();
   logger.info({ signal, graceMs: config.shutdownGraceMs }, 'finishing in-flight requests, then closing the database');
   await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {

@@ -43,6 +43,8 @@ export interface OpenOptions {
   wrapAdapter?: (factory: SqlDriverAdapterFactory) => SqlDriverAdapterFactory;
   /** PostgreSQL only: per-statement time limit in milliseconds. */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: the longest a statement waits for a lock, in milliseconds (below the statement limit). */
+  lockTimeoutMs?: number;
   poolSize?: number;
 }
 
@@ -121,7 +123,14 @@ async function openPostgres(
     await client.end();
   }
   const poolConfig: pg.PoolConfig = { connectionString: url, max: options.poolSize ?? 10 };
-  if (options.statementTimeoutMs) poolConfig.options = `-c statement_timeout=${options.statementTimeoutMs}`;
+  // A lock wait gets its own limit, below the statement's, so a write waiting its turn on a hot
+  // row fails as contention and is retried whole (src/services/core/contention.ts) instead of
+  // being answered STATEMENT_TIMEOUT.
+  const settings = [
+    ...(options.statementTimeoutMs ? [`-c statement_timeout=${options.statementTimeoutMs}`] : []),
+    ...(options.lockTimeoutMs ? [`-c lock_timeout=${options.lockTimeoutMs}`] : []),
+  ];
+  if (settings.length > 0) poolConfig.options = settings.join(' ');
   // Our own pool (ended by the adapter on disconnect) so its state can be exported as metrics.
   const pool = new pg.Pool(poolConfig);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });

@@ -2,11 +2,29 @@
  * An in-memory index over one organization's categories: children, ancestors, path, depth and
  * descendants answered without further queries. Pure: built from rows, no I/O.
  */
+/**
+ * The deepest a category may sit: 0 is a root, so a tree has at most 10 levels and a `path` at
+ * most 10 categories. The bound is what makes the tree's lists priceable (src/graphql/field-cost.ts):
+ * without it a chain of 1000 made `path { path { path { id } } }` a billion objects. Ten levels is
+ * well beyond any chart of accounts (the CRM's own trees have two or three).
+ */
+export const MAX_CATEGORY_DEPTH = 9;
+
 export interface CategoryNode {
   id: string;
   parentId: string | null;
   title: string;
   kind: 'EXPENSE' | 'INCOME';
+}
+
+/** How long the tree's lists can be, for pricing a query before it runs (src/graphql/field-cost.ts). */
+export interface CategoryTreeShape {
+  /** The number of root categories (the longest `categories` list). */
+  roots: number;
+  /** The most children any one category has (the longest `children` list). */
+  widestFamily: number;
+  /** The most categories on one path from a root (the longest `path` list). */
+  longestPath: number;
 }
 
 export class CategoryTree<Node extends CategoryNode = CategoryNode> {
@@ -49,6 +67,26 @@ export class CategoryTree<Node extends CategoryNode = CategoryNode> {
   /** 0 for a root. */
   depth(id: string): number {
     return Math.max(0, this.path(id).length - 1);
+  }
+
+  shape(): CategoryTreeShape {
+    let widestFamily = 0;
+    for (const [parentId, children] of this.childrenOf) if (parentId !== null) widestFamily = Math.max(widestFamily, children.length);
+    let longestPath = 0;
+    for (const id of this.byId.keys()) if (this.children(id).length === 0) longestPath = Math.max(longestPath, this.path(id).length);
+    return { roots: this.roots().length, widestFamily, longestPath };
+  }
+
+  /** How many levels lie below `id`: 0 for a leaf. */
+  height(id: string): number {
+    let height = 0;
+    let level = this.children(id);
+    const seen = new Set<string>([id]);
+    while (level.length > 0) {
+      height += 1;
+      level = level.flatMap((node) => this.children(node.id)).filter((node) => !seen.has(node.id) && seen.add(node.id));
+    }
+    return height;
   }
 
   /** `id` and everything below it. */

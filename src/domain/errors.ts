@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'CATEGORY_IN_USE',
   'CATEGORY_CYCLE',
   'CATEGORY_KIND_MISMATCH',
+  'CATEGORY_TOO_DEEP',
   'ALREADY_POSTED',
   'NOT_POSTED',
   'ENTRY_POSTED',
@@ -166,6 +167,12 @@ export class CategoryCycleError extends DomainError {
 export class CategoryKindMismatchError extends DomainError {
   readonly code = 'CATEGORY_KIND_MISMATCH';
   static override readonly description = 'Income and expense categories and records do not mix.';
+}
+
+export class CategoryTooDeepError extends DomainError {
+  readonly code = 'CATEGORY_TOO_DEEP';
+  static override readonly description =
+    'The category tree would be deeper than its limit of 10 levels (a root and 9 levels of subcategories).';
 }
 
 export class AlreadyPostedError extends DomainError {

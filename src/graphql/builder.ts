@@ -4,7 +4,9 @@
  * - prisma: object types backed by Prisma models, selections planned into few SQL statements;
  * - relay: Node, global ids, cursor connections;
  * - complexity: gives every field its cost (./field-cost.ts); the limit and the rate limit that
- *   use it are applied per request in src/http/limits.ts, so its own resolver check is off.
+ *   use it are applied per request in src/http/limits.ts, so its own resolver check is off;
+ * - responseBudget: counts every list's items against the request's bound on the response size
+ *   (./response-budget.ts), so a response that grows past it is refused, never built.
  */
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
@@ -16,6 +18,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import type { UploadedFile } from '../services/attachments/attachments.js';
 import type { Context } from './context.js';
 import { fieldCost } from './field-cost.js';
+import ResponseBudgetPlugin from './response-budget.js';
 import { decodeGlobalId, encodeGlobalId } from './global-id.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 
@@ -37,7 +40,7 @@ export const builder = new SchemaBuilder<{
     File: { Input: UploadedFile; Output: never };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, ResponseBudgetPlugin],
   complexity: { fieldComplexity: fieldCost, disabled: true },
   defaultFieldNullability: false,
   errors: {

@@ -43,7 +43,13 @@ function answer(res: import('node:http').ServerResponse, status: number, body: u
  * file left by a crashed server is then ours to remove). Resolves to undefined, with a warning,
  * where the path is too long for a unix socket.
  */
-export async function startAdminSocket(options: { dataDir: string; database: Database; logger: Logger }): Promise<AdminSocket | undefined> {
+export async function startAdminSocket(options: {
+  dataDir: string;
+  database: Database;
+  logger: Logger;
+  /** Told after each command that succeeded, e.g. so a revoked key's subscriptions end at once. */
+  afterCommand?: (args: string[]) => void;
+}): Promise<AdminSocket | undefined> {
   const socketPath = adminSocketPath(options.dataDir);
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
     options.logger.warn({ socketPath }, 'data directory path too long for the admin socket; the CLI cannot run while the server does');
@@ -72,6 +78,7 @@ export async function startAdminSocket(options: { dataDir: string; database: Dat
     try {
       const result = await parseCommand(args)(options.database);
       options.logger.info({ command: args.slice(0, 2).join(' ') }, 'ran an operator command from the admin socket');
+      options.afterCommand?.(args);
       return answer(res, 200, { result });
     } catch (error) {
       if (error instanceof UsageError || error instanceof DomainError) return answer(res, 400, { error: error.message });

@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../domain/errors.js';
+import { ContentionError } from '../services/core/contention.js';
 
 // By name, not instanceof: graphql's ESM and CJS builds can both be loaded (yoga and Pothos pick
 // different ones), and an error from one copy is not an instance of the other's class.
@@ -35,6 +36,15 @@ export function isUnstorableText(error: unknown): boolean {
 }
 
 export function maskError(error: unknown, log: (error: unknown) => void): Error {
+  const contended = error instanceof ContentionError ? error : isGraphQLError(error) && error.originalError instanceof ContentionError ? error.originalError : undefined;
+  if (contended) {
+    // Not the caller's input and not a bug: a hot row stayed locked past every retry. Rolled back.
+    log(contended);
+    return new GraphQLError(`${contended.message}: safe to retry (with the same idempotencyKey where the mutation takes one).`, {
+      path: isGraphQLError(error) ? error.path : undefined,
+      extensions: { code: 'LOCK_TIMEOUT', http: { status: 503, headers: { 'Retry-After': '1' } } },
+    });
+  }
   if (isStatementTimeout(error)) {
     // Not the caller's input and not a bug: the database was too slow. The transaction rolled back.
     log(error);

@@ -71,6 +71,8 @@ export interface QueryCostOptions {
   bucketKey(context: unknown): string | undefined;
   /** Told the cost of each executed request (for metrics and logs). */
   onCost?(context: unknown, cost: QueryCost): void;
+  /** Runs before pricing, e.g. to put what the data bounds on the context (./category-cost-hints.ts). */
+  prepare?(document: DocumentNode, context: unknown): Promise<void> | void;
 }
 
 function withCost(result: ExecutionResult, cost: QueryCost): ExecutionResult {
@@ -79,7 +81,8 @@ function withCost(result: ExecutionResult, cost: QueryCost): ExecutionResult {
 
 export function queryCostPlugin(options: QueryCostOptions): Plugin {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
+      await options.prepare?.(args.document, args.contextValue);
       const measured = operationCost(args.document, args.operationName, {
         schema: args.schema,
         ctx: args.contextValue as object,

@@ -1,14 +1,18 @@
 /**
  * Node's HTTP server in front of yoga. It owns what must happen before GraphQL sees a request:
  * the body-size limit (so a huge body is refused while streaming, before it is buffered whole),
+ * multipart uploads refused before their body is read unless they carry the CSRF header and a
+ * valid API key, and then streamed to yoga with their limit counted as the bytes arrive,
  * the time allowed to receive a request, the liveness / readiness probes, which answer without an
  * API key, Prometheus' /metrics, and the landing page at `/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import { Transform } from 'node:stream';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
-import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
+import { CSRF_HEADER } from './access.js';
+import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS, type ApiKeyCache } from './api-key-cache.js';
 import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
 import { configuredAttachmentStorage, createAllotYoga, type YogaOptions } from './yoga.js';
@@ -38,10 +42,75 @@ class BodyTooLargeError extends Error {}
 /** Room for the multipart envelope (operations, map, part headers) around an upload's bytes. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
+function isMultipart(req: IncomingMessage): boolean {
+  return /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+}
+
 /** Uploads (GraphQL multipart requests) may be as large as the upload limit; everything else keeps the small limit. */
 function bodyLimit(req: IncomingMessage, options: ServerOptions, attachments: AttachmentStorage): number {
-  const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
-  return multipart ? attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
+  return isMultipart(req) ? attachments.maxBytes + MULTIPART_OVERHEAD_BYTES : options.maxBodyBytes;
+}
+
+function refusalBody(code: string, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/**
+ * Why a multipart request may not send its body at all, decided from its headers alone: the
+ * multipart limit is 10 MiB, and buffering that for anyone who asks (120 anonymous uploads took
+ * the server from 387 to 759 MiB) is a memory attack. Same codes as yoga's own checks.
+ */
+async function multipartRefusal(req: IncomingMessage, apiKeys: ApiKeyCache): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | undefined> {
+  if (req.headers[CSRF_HEADER] === undefined) {
+    return {
+      status: 403,
+      body: refusalBody('CSRF_HEADER_MISSING', `Requests that are not application/json (GET, forms, multipart) must send the "${CSRF_HEADER}" header`),
+    };
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec((req.headers.authorization ?? '').trim());
+  const viewer = match?.[1] ? await apiKeys.authenticate(match[1]) : null;
+  if (!viewer) {
+    const message = req.headers.authorization ? 'Invalid or revoked API key' : 'Missing API key: send "Authorization: Bearer <api key>"';
+    return { status: 401, body: refusalBody('UNAUTHENTICATED', message), headers: { 'WWW-Authenticate': 'Bearer' } };
+  }
+  return undefined;
+}
+
+/**
+ * Answers without having read the body, then reads and discards at most DISCARD_BYTES of it (so
+ * the client, still sending, sees the answer rather than a reset) and cuts the connection.
+ */
+function answerUnread(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, status, body, headers);
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_BYTES) req.destroy();
+  });
+  req.on('error', () => {});
+}
+
+/**
+ * The request body as a stream that fails once more than `limit` bytes arrive, so an upload is
+ * never held whole before its size is known: the multipart parser receives it as it comes.
+ */
+function limitedStream(req: IncomingMessage, limit: number): { stream: Transform; tooLarge: () => boolean } {
+  let size = 0;
+  let tooLarge = Number(req.headers['content-length']) > limit;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        callback(new BodyTooLargeError());
+      } else callback(null, chunk);
+    },
+  });
+  if (tooLarge) stream.destroy(new BodyTooLargeError());
+  else req.pipe(stream);
+  req.on('error', (error) => stream.destroy(error));
+  return { stream, tooLarge: () => tooLarge };
 }
 
 /**
@@ -108,23 +177,27 @@ export function createHttpServer(options: ServerOptions): Server {
         res.writeHead(200, { 'content-type': telemetry.registry.contentType });
         return res.end(await telemetry.registry.metrics());
       }
-      let body: Buffer | undefined;
+      let body: Buffer | Transform | undefined;
+      let streamedTooLarge: (() => boolean) | undefined;
       const limit = bodyLimit(req, options, attachments);
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const tooLargeAnswer = () => {
+        telemetry.logger.warn({ path: url.pathname, limit, status: 413 }, 'request body too large');
+        return refusalBody('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes`);
+      };
+      if (req.method === 'POST' && isMultipart(req)) {
+        const refused = await multipartRefusal(req, apiKeys);
+        if (refused) return answerUnread(req, res, refused.status, refused.body, refused.headers);
+        if (Number(req.headers['content-length']) > limit) return answerUnread(req, res, 413, tooLargeAnswer());
+        const limited = limitedStream(req, limit);
+        body = limited.stream;
+        streamedTooLarge = limited.tooLarge;
+      } else if (req.method !== 'GET' && req.method !== 'HEAD') {
         try {
           body = await readBody(req, limit);
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           res.setHeader('connection', 'close');
-          telemetry.logger.warn({ path: url.pathname, limit: options.maxBodyBytes, status: 413 }, 'request body too large');
-          return sendJson(res, 413, {
-            errors: [
-              {
-                message: `Request body is larger than the limit of ${limit} bytes`,
-                extensions: { code: 'PAYLOAD_TOO_LARGE' },
-              },
-            ],
-          });
+          return sendJson(res, 413, tooLargeAnswer());
         }
       }
       const headers = new Headers();
@@ -141,9 +214,15 @@ export function createHttpServer(options: ServerOptions): Server {
       const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
         method: req.method,
         headers,
-        body: body && body.length > 0 ? body : undefined,
+        body: body instanceof Transform ? body : body && body.length > 0 ? body : undefined,
         signal: clientGone.signal,
-      });
+      } as RequestInit);
+      if (streamedTooLarge?.()) {
+        // The multipart parser failed because the stream was cut at the limit: say so, not what
+        // yoga made of a truncated body. Nothing ran (the operation needs the whole body).
+        await response.body?.cancel().catch(() => {});
+        return answerUnread(req, res, 413, tooLargeAnswer());
+      }
       res.statusCode = response.status;
       response.headers.forEach((value, name) => res.setHeader(name, value));
       if (!response.body) return res.end();

@@ -5,8 +5,9 @@
  *
  * Plugin order matters: observability first (it times everything and sees every outcome), the
  * error shape (codes on every error, suggestions hidden), then who-may-run-what (CSRF, trusted
- * documents, anonymous access), then the document limits, then cost (needs the authenticated
- * context for the key's bucket), then the time limit around execution itself.
+ * documents, anonymous access), then the document limits, then the response size bound, then
+ * cost (needs the authenticated context for the key's bucket), then the time limit around
+ * execution itself.
  */
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type AccessConfig, type QueryLimits, type RateLimitConfig } from '../config.js';
@@ -24,7 +25,11 @@ import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { maskError } from './errors.js';
 import { documentLimitPlugins, requestTimeoutPlugin } from './limits.js';
 import { createLogger, createTelemetry, type Telemetry } from './observability.js';
+import { loadCategoryCostHints } from './category-cost-hints.js';
+import { nodesLimitPlugin } from './nodes-limit.js';
 import { queryCostPlugin } from './query-cost.js';
+import { responseSizePlugin } from './response-size.js';
+import { SubscriptionRegistry, subscriptionLimitsPlugin } from './subscription-limits.js';
 import { CostRateLimiter } from './rate-limit.js';
 
 export interface HardeningOptions {
@@ -64,6 +69,8 @@ export interface YogaOptions {
    * only; a server sharing its database with other processes wires theirs (src/http/server.ts).
    */
   apiKeys?: ApiKeyCache;
+  /** Bounds open subscriptions and ends a revoked key's. Default: one with the default limits. */
+  subscriptions?: SubscriptionRegistry;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -93,6 +100,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
+  const subscriptions = options.subscriptions ?? new SubscriptionRegistry();
 
   const plugins: Plugin[] = [
     telemetry.plugin,
@@ -100,8 +108,13 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
     csrfPlugin(),
     ...(manifestPath ? [persistedOperationsPlugin(loadPersistedManifest(manifestPath))] : []),
     accessPlugin(hardening.access, (context) => (context as Context).apiKeyId === null),
+    subscriptionLimitsPlugin(subscriptions),
     ...documentLimitPlugins(hardening.limits, { hideFieldSuggestions: hardening.access.hideFieldSuggestions }),
+    nodesLimitPlugin(),
+    // Before the cost plugin, so a refused response is refunded as the nothing it returns.
+    responseSizePlugin(hardening.limits.maxResponseItems ?? DEFAULT_LIMITS.maxResponseItems),
     queryCostPlugin({
+      prepare: loadCategoryCostHints,
       limits: hardening.limits,
       limiter,
       bucketKey: (context) => (context as Context).apiKeyId ?? undefined,

@@ -4,12 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { createTestApp, RAISED_COST_LIMIT, type TestApp, type TestTenant } from '../support/app.js';
 import { createOrganization } from '../../src/services/core/organizations.js';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await createTestApp();
+  // The 200-category tree with every path and parent is ~950 objects, and the category lists are
+  // priced by the tree's real shape: over the default cost limit of 500, as it should be.
+  app = await createTestApp(RAISED_COST_LIMIT);
 });
 afterAll(() => app.close());
 

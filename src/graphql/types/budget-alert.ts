@@ -1,5 +1,6 @@
 import { formatMoney } from '../../domain/money.js';
 import { filter, pipe } from 'graphql-yoga';
+import type { WithResponseBudget } from '../response-budget.js';
 import { builder } from '../builder.js';
 import { createLoaders } from '../loaders/index.js';
 import { decodeIdOf } from '../global-id.js';
@@ -47,6 +48,7 @@ builder.subscriptionField('budgetAlerts', (t) =>
     // executes a subscription's events one after another, so replacing them here is safe.
     resolve: (alert, _args, ctx) => {
       ctx.loaders = createLoaders(ctx.db, ctx.viewer);
+      (ctx as WithResponseBudget).responseBudget?.reset(); // each event is its own response
       return alert;
     },
   }),

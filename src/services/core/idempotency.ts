@@ -22,6 +22,7 @@ import { DomainError, IdempotencyKeyReusedError, InvalidInputError } from '../..
 import { requirePrintable } from '../../domain/text.js';
 import type { Db } from '../../db/open.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { waitingForLock } from './contention.js';
 import { withSavepoint, type UnitOfWork } from './unit-of-work.js';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -98,7 +99,7 @@ export async function withIdempotency<Result extends Prisma.InputJsonValue>(
   const hash = requestHash(operation, input);
 
   // Two requests with one key serialise here; the second then finds the first one's record.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`idempotency:${organizationId}:${key}`}))`;
+  await waitingForLock(tx, () => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`idempotency:${organizationId}:${key}`}))`);
   const existing = await tx.idempotencyRecord.findUnique({ where: { organizationId_key: { organizationId, key } } });
   if (existing) {
     if (existing.requestHash !== hash || existing.operation !== operation) {

@@ -26,6 +26,8 @@
  */
 import { NotFoundError } from '../../domain/errors.js';
 import type { Account, Budget, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
+// A lock statement cancelled by statement_timeout was waiting its turn: contention, retried.
+import { waitingForLock } from './contention.js';
 import type { Tx } from './unit-of-work.js';
 import type { Viewer } from './viewer.js';
 
@@ -33,7 +35,7 @@ const ENTRY_TYPE_NAME: Record<EntryKind, 'Expense' | 'Income'> = { EXPENSE: 'Exp
 
 /** Serialises changes to the organization's category tree. */
 export async function lockCategoryTree(tx: Tx, viewer: Viewer): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`;
+  await waitingForLock(tx, () => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'categories:' + viewer.organizationId}))`);
 }
 
 /**
@@ -48,33 +50,33 @@ function enumArray(value: unknown): string[] {
 
 /** An expense or income of this kind; a record of the other kind answers NOT_FOUND like a missing one. */
 export async function lockEntry(tx: Tx, viewer: Viewer, id: string, kind: EntryKind, field = 'id'): Promise<Entry> {
-  const [entry] = await tx.$queryRaw<Entry[]>`
+  const [entry] = await waitingForLock(tx, () => tx.$queryRaw<Entry[]>`
     SELECT * FROM "Entry"
      WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid AND kind = ${kind}::"EntryKind"
-       FOR UPDATE`;
+       FOR UPDATE`);
   if (!entry) throw new NotFoundError(ENTRY_TYPE_NAME[kind], field);
   return entry;
 }
 
 export async function lockTransfer(tx: Tx, viewer: Viewer, id: string, field = 'id'): Promise<Transfer> {
-  const [transfer] = await tx.$queryRaw<Transfer[]>`
-    SELECT * FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const [transfer] = await waitingForLock(tx, () => tx.$queryRaw<Transfer[]>`
+    SELECT * FROM "Transfer" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (!transfer) throw new NotFoundError('Transfer', field);
   return transfer;
 }
 
 /** An external transaction (bank / card), not the database's. */
 export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: string, field = 'transactionId'): Promise<Transaction> {
-  const [transaction] = await tx.$queryRaw<Transaction[]>`
-    SELECT * FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const [transaction] = await waitingForLock(tx, () => tx.$queryRaw<Transaction[]>`
+    SELECT * FROM "Transaction" WHERE id = ${transactionId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (!transaction) throw new NotFoundError('Transaction', field);
   return transaction;
 }
 
 /** One account. Several accounts: `lockAccounts`, which takes them in id order. */
 export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
-  const [account] = await tx.$queryRaw<Account[]>`
-    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`;
+  const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
+    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`);
   if (!account) throw new NotFoundError('Account', field);
   return account;
 }
@@ -87,8 +89,8 @@ export async function lockAccounts(tx: Tx, viewer: Viewer, accountIds: Iterable<
 }
 
 export async function lockBudget(tx: Tx, viewer: Viewer, budgetId: string, field = 'budgetId'): Promise<Budget> {
-  const [budget] = await tx.$queryRaw<Budget[]>`
-    SELECT * FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`;
+  const [budget] = await waitingForLock(tx, () => tx.$queryRaw<Budget[]>`
+    SELECT * FROM "Budget" WHERE id = ${budgetId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
   if (!budget) throw new NotFoundError('Budget', field);
   return { ...budget, config: enumArray(budget.config) as Budget['config'] };
 }

@@ -12,6 +12,7 @@
  */
 import type { Db } from '../../db/open.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { retryOnContention } from './contention.js';
 import type { DomainEvent, EventPublisher } from './events.js';
 import type { Viewer } from './viewer.js';
 
@@ -77,17 +78,20 @@ async function runAll(effects: readonly Effect[], onError: (error: unknown) => v
  * Runs `work` in one database transaction: every rule check and every write commit together or
  * not at all; then the effects that waited for the outcome. Generous waits because PGlite
  * serialises transactions on its one connection, so a burst of writes queues here rather than
- * failing.
+ * failing. A transaction PostgreSQL rolled back for contention (a lock wait past lock_timeout, a
+ * deadlock) is run again from the start, with fresh effects, for a bounded time (./contention.ts).
  */
 export async function runUnitOfWork<T>(options: UnitOfWorkOptions, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-  const effects = new Effects();
-  let result: T;
-  try {
-    result = await options.db.$transaction((tx) => work(unitOfWork(tx, options.viewer, effects)), { maxWait: 30_000, timeout: 20_000 });
-  } catch (error) {
-    await runAll(effects.onRollback, () => {});
-    throw error;
-  }
+  let effects = new Effects();
+  const result = await retryOnContention(async () => {
+    effects = new Effects();
+    try {
+      return await options.db.$transaction((tx) => work(unitOfWork(tx, options.viewer, effects)), { maxWait: 30_000, timeout: 20_000 });
+    } catch (error) {
+      await runAll(effects.onRollback, () => {});
+      throw error;
+    }
+  });
   for (const event of effects.events) options.events?.publish(event);
   // A failed after-commit effect must not turn a committed write into an error for the caller.
   await runAll(effects.onCommit, () => {});

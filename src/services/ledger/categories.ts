@@ -2,16 +2,19 @@
  * The income/expense category tree (CRM "budjet_cat"). Rules:
  * - a child has its parent's kind (income and expense trees never mix);
  * - a category cannot be moved below itself or its descendants;
+ * - the tree is at most MAX_CATEGORY_DEPTH + 1 levels deep, for a new category and for a moved
+ *   subtree (its deepest descendant counts), so every `path` is short and priced by its bound;
  * - a category with children, or still used by records, is not deleted. Deleting a used category
  *   is refused rather than silently uncategorising records: a finance team's reports would shift
  *   without anyone having decided it. Move the records (updateExpense/updateIncome) first.
  */
-import { CategoryTree } from '../../domain/category-tree.js';
+import { CategoryTree, MAX_CATEGORY_DEPTH } from '../../domain/category-tree.js';
 import {
   CategoryCycleError,
   CategoryHasChildrenError,
   CategoryInUseError,
   CategoryKindMismatchError,
+  CategoryTooDeepError,
   InvalidInputError,
   NotFoundError,
 } from '../../domain/errors.js';
@@ -31,6 +34,21 @@ export async function findCategory(tx: Tx, viewer: Viewer, id: string, field: st
   return category;
 }
 
+async function treeOfKind(tx: Tx, viewer: Viewer, kind: EntryKind): Promise<CategoryTree<Category>> {
+  return new CategoryTree(await tx.category.findMany({ where: { organizationId: viewer.organizationId, kind } }));
+}
+
+/** Refuses placing a subtree `height` levels tall directly below `parent`. */
+function requireDepthWithinLimit(tree: CategoryTree<Category>, parent: Category, height: number): void {
+  const deepest = tree.depth(parent.id) + 1 + height;
+  if (deepest > MAX_CATEGORY_DEPTH) {
+    throw new CategoryTooDeepError(
+      `Below "${parent.title}" the tree would reach depth ${deepest}; categories go at most ${MAX_CATEGORY_DEPTH} levels below a root`,
+      'parentId',
+    );
+  }
+}
+
 export interface CreateCategoryInput {
   title: string;
   kind: EntryKind;
@@ -40,10 +58,11 @@ export interface CreateCategoryInput {
 /**
  * Adds a category under a parent of the same kind.
  * InvalidInputError: empty or over-long title. NotFoundError: no such parent in this organization.
- * CategoryKindMismatchError: the parent is of the other kind.
+ * CategoryKindMismatchError: the parent is of the other kind. CategoryTooDeepError: the parent is
+ * already at the deepest level.
  */
 export const createCategory = service(
-  [InvalidInputError, NotFoundError, CategoryKindMismatchError],
+  [InvalidInputError, NotFoundError, CategoryKindMismatchError, CategoryTooDeepError],
   async ({ tx, viewer }, input: CreateCategoryInput): Promise<Category> => {
     const title = requireTitle(input.title);
     await lockCategoryTree(tx, viewer);
@@ -52,6 +71,7 @@ export const createCategory = service(
       if (parent.kind !== input.kind) {
         throw new CategoryKindMismatchError(`Parent "${parent.title}" is an ${parent.kind} category; this one is ${input.kind}`, 'parentId');
       }
+      requireDepthWithinLimit(await treeOfKind(tx, viewer, parent.kind), parent, 0);
     }
     const category = await tx.category.create({
       data: { organizationId: viewer.organizationId, kind: input.kind, title, parentId: input.parentId ?? null },
@@ -73,10 +93,11 @@ export interface UpdateCategoryInput {
  * Renames and/or moves a category.
  * NotFoundError: the category or the new parent does not exist. CategoryCycleError: the new parent
  * is the category itself or one of its descendants. CategoryKindMismatchError: the new parent is of
- * the other kind. InvalidInputError: empty or over-long title.
+ * the other kind. CategoryTooDeepError: the category's subtree would end below the deepest level.
+ * InvalidInputError: empty or over-long title.
  */
 export const updateCategory = service(
-  [InvalidInputError, NotFoundError, CategoryCycleError, CategoryKindMismatchError],
+  [InvalidInputError, NotFoundError, CategoryCycleError, CategoryKindMismatchError, CategoryTooDeepError],
   async ({ tx, viewer }, input: UpdateCategoryInput): Promise<Category> => {
     const title = input.title === undefined || input.title === null ? undefined : requireTitle(input.title);
     await lockCategoryTree(tx, viewer);
@@ -86,12 +107,11 @@ export const updateCategory = service(
       if (parent.kind !== before.kind) {
         throw new CategoryKindMismatchError(`Parent "${parent.title}" is an ${parent.kind} category; this one is ${before.kind}`, 'parentId');
       }
-      const tree = new CategoryTree(
-        await tx.category.findMany({ where: { organizationId: viewer.organizationId, kind: before.kind } }),
-      );
+      const tree = await treeOfKind(tx, viewer, before.kind);
       if (tree.isSelfOrDescendant(parent.id, before.id)) {
         throw new CategoryCycleError(`"${before.title}" cannot be moved below itself or one of its own subcategories`, 'parentId');
       }
+      requireDepthWithinLimit(tree, parent, tree.height(before.id));
     }
     const changes = diffFields({ title: before.title, parentId: before.parentId }, { title, parentId: input.parentId });
     if (Object.keys(changes).length === 0) return before;

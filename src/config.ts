@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookDeliverySettings } from './webhooks/settings.js';
 
 /** Everything Allot reads from the environment, parsed once, with its default. See README "Configuration". */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   /** How long an idempotency key is remembered (at least this long; older ones are purged). */
   idempotencyRetentionHours: number;
   observability: ObservabilityConfig;
+  /** Webhook delivery: retries, timeouts, the SSRF guard (README "Webhooks"). */
+  webhooks: WebhookDeliverySettings;
 }
 
 /** Static limits on the shape of a GraphQL document, checked before anything runs. */
@@ -157,6 +160,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       metrics: boolFromEnv(env, 'ALLOT_METRICS', true),
       metricsToken: env.ALLOT_METRICS_TOKEN || undefined,
       tracing: boolFromEnv(env, 'ALLOT_OTEL_TRACING', false),
+    },
+    webhooks: webhookSettings(env, production),
+  };
+}
+
+function webhookSettings(env: NodeJS.ProcessEnv, production: boolean): WebhookDeliverySettings {
+  const d = DEFAULT_WEBHOOK_SETTINGS;
+  const timeoutMs = Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_TIMEOUT_MS', d.timeoutMs));
+  return {
+    dispatch: boolFromEnv(env, 'ALLOT_WEBHOOK_DISPATCH', d.dispatch),
+    pollIntervalMs: Math.max(10, intFromEnv(env, 'ALLOT_WEBHOOK_POLL_MS', d.pollIntervalMs)),
+    batchSize: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_BATCH_SIZE', d.batchSize)),
+    timeoutMs,
+    maxResponseBytes: intFromEnv(env, 'ALLOT_WEBHOOK_MAX_RESPONSE_BYTES', d.maxResponseBytes),
+    // A claim must outlive the attempt it covers, or a second replica could start the same attempt.
+    leaseMs: Math.max(timeoutMs + 1_000, intFromEnv(env, 'ALLOT_WEBHOOK_LEASE_MS', timeoutMs + 30_000)),
+    retryBaseMs: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_BASE_MS', d.retryBaseMs)),
+    retryMaxDelayMs: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_MAX_DELAY_MS', d.retryMaxDelayMs)),
+    retryForMs: intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_FOR_MS', d.retryForMs),
+    disableAfterFailures: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_DISABLE_AFTER_FAILURES', d.disableAfterFailures)),
+    targets: {
+      blockPrivateAddresses: boolFromEnv(env, 'ALLOT_WEBHOOK_BLOCK_PRIVATE_ADDRESSES', production),
+      allowedHosts: (env.ALLOT_WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host.length > 0),
     },
   };
 }

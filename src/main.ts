@@ -15,6 +15,7 @@ import { createHttpServer } from './http/server.js';
 import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.observability.logLevel });
@@ -90,6 +91,7 @@ const server = createHttpServer({
   graphiql: config.access.graphiql,
   graphiqlApiKey: development ? graphiqlApiKey : undefined,
   demoKeyFile: keyFileShown,
+  webhookTargets: config.webhooks.targets,
   hardening: {
     limits: config.limits,
     rateLimit: config.rateLimit,
@@ -114,6 +116,10 @@ server.listen(config.port, config.host, () => {
     );
   }
 });
+
+// Webhooks: every replica may dispatch; claims keep them from sending the same attempt twice.
+const webhooks = new WebhookDispatcher(db, config.webhooks, (level, fields, message) => logger[level](fields, message));
+if (config.webhooks.dispatch) webhooks.start();
 
 // Idempotency keys are kept at least the retention; older ones are forgotten hourly.
 async function purgeOldIdempotencyKeys(): Promise<void> {
@@ -142,6 +148,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {
     clearInterval(idleSweeper);
+    await webhooks.stop();
     await adminSocket?.close();
     await database.close();
     logger.info('database closed; exiting');

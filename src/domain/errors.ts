@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'FILE_TYPE_REFUSED',
   'UNKNOWN_VALUE',
   'TRANSACTION_IN_USE',
+  'WEBHOOK_URL_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -195,6 +196,12 @@ export class InvalidDateRangeError extends DomainError {
 export class BudgetFrozenError extends DomainError {
   readonly code = 'BUDGET_FROZEN';
   static override readonly description = 'The budget is auto-frozen: this spend would pass its limit.';
+  /** The budget that refused (not shown in the API's error; it feeds the `budget.frozen` webhook). */
+  readonly budgetId?: string;
+  constructor(message: string, field?: string, budgetId?: string) {
+    super(message, field);
+    if (budgetId !== undefined) this.budgetId = budgetId;
+  }
 }
 
 /** The parts of one transaction split across budgets would add up to more than the transaction. */
@@ -243,4 +250,12 @@ export class UnknownValueError extends DomainError {
 export class TransactionInUseError extends DomainError {
   readonly code = 'TRANSACTION_IN_USE';
   static override readonly description = 'The transaction is still charged to budgets; delete its budget transactions first.';
+}
+
+/** The webhook URL is not one Allot may call: not http(s), or (in production) it resolves to a
+ * loopback, private, link-local or otherwise non-public address that is not on the allow-list. */
+export class WebhookUrlRefusedError extends DomainError {
+  readonly code = 'WEBHOOK_URL_REFUSED';
+  static override readonly description =
+    'The webhook URL is refused: not http(s), unresolvable, or it names a loopback, private or link-local address (allowed only for hosts on ALLOT_WEBHOOK_ALLOWED_HOSTS).';
 }

@@ -18,6 +18,7 @@ import { schema } from '../graphql/schema.js';
 import { loadConfig } from '../config.js';
 import { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { ApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
+import type { WebhookTargetPolicy } from '../services/webhooks/target-policy.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
 import { errorShapePlugin } from './error-shape.js';
 import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
@@ -64,6 +65,8 @@ export interface YogaOptions {
    * only; a server sharing its database with other processes wires theirs (src/http/server.ts).
    */
   apiKeys?: ApiKeyCache;
+  /** Which webhook URLs may be registered. Default: the configured policy (ALLOT_WEBHOOK_*). */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -90,6 +93,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const logError = options.logError ?? ((error) => telemetry.logger.error({ err: error }, 'masked error'));
   const attachments = options.attachments ?? configuredAttachmentStorage();
   const alerts = options.alerts ?? createAlertPubSub();
+  const webhookTargets = options.webhookTargets ?? loadConfig().webhooks.targets;
   const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
@@ -142,6 +146,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         attachments,
         events: alerts,
         budgetAlerts: alerts,
+        webhookTargets,
       };
     },
   });

@@ -139,6 +139,7 @@ export async function chargeBudget(tx: Tx, viewer: Viewer, charge: BudgetCharge)
       `Budget "${budget.name}" is frozen at its limit of ${formatMoney(budget.limitMinor, budget.currency)} ${budget.currency}: ` +
         `${formatMoney(before, budget.currency)} spent, ${formatMoney(delta, budget.currency)} more would pass it`,
       'budgetId',
+      budget.id,
     );
   }
   const alerts: BudgetAlert[] = [];

@@ -13,6 +13,7 @@
 import type { Db } from '../../db/open.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { DomainEvent, EventPublisher } from './events.js';
+import { outboxEventsOf, refusalEvent, writeOutboxEvents } from './outbox.js';
 import type { Viewer } from './viewer.js';
 
 /** An open interactive transaction. A function taking one runs inside its caller's transaction. */
@@ -83,15 +84,37 @@ export async function runUnitOfWork<T>(options: UnitOfWorkOptions, work: (uow: U
   const effects = new Effects();
   let result: T;
   try {
-    result = await options.db.$transaction((tx) => work(unitOfWork(tx, options.viewer, effects)), { maxWait: 30_000, timeout: 20_000 });
+    result = await options.db.$transaction(
+      async (tx) => {
+        const done = await work(unitOfWork(tx, options.viewer, effects));
+        // Emitted events reach webhooks through the outbox, committed with the writes they report.
+        await writeOutboxEvents(tx, options.viewer.organizationId, outboxEventsOf(effects.events));
+        return done;
+      },
+      { maxWait: 30_000, timeout: 20_000 },
+    );
   } catch (error) {
     await runAll(effects.onRollback, () => {});
+    await recordRefusal(options, error);
     throw error;
   }
   for (const event of effects.events) options.events?.publish(event);
   // A failed after-commit effect must not turn a committed write into an error for the caller.
   await runAll(effects.onCommit, () => {});
   return result;
+}
+
+/**
+ * A refusal that is itself news (a spend refused by a frozen budget) is written to the outbox
+ * after its transaction rolled back, in one of its own. Best effort: failing to record it must not
+ * replace the refusal the caller is owed.
+ */
+async function recordRefusal(options: UnitOfWorkOptions, error: unknown): Promise<void> {
+  const event = refusalEvent(error);
+  if (!event) return;
+  await options.db
+    .$transaction((tx) => writeOutboxEvents(tx, options.viewer.organizationId, [event]), { maxWait: 30_000, timeout: 20_000 })
+    .catch(() => {});
 }
 
 /**
@@ -121,6 +144,9 @@ export async function withSavepoint<T>(
     }
     await uow.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
     await runAll(scoped.onRollback, () => {});
+    // The transaction goes on: a refusal worth reporting commits with it.
+    const event = refusalEvent(error);
+    if (event) await writeOutboxEvents(uow.tx, uow.viewer.organizationId, [event]);
     return { error };
   }
 }

@@ -221,6 +221,27 @@ describe('events commit with their change', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('an idempotent refused spend sends budget.frozen once, and its replay sends nothing more', async () => {
+    await endpoint(['budget.frozen']);
+    const budget = await mutate(
+      'createBudget',
+      { name: 'Frozen', type: 'GLOBAL', granularity: 'YEAR', dateFrom: '2024-01-01', dateTo: '2024-12-31', limit: '10.00', currency: 'EUR', config: ['AUTO_FREEZE'] },
+      '... on CreateBudgetSuccess { budget { id } }',
+    );
+    const transaction = await mutate(
+      'createTransaction',
+      { externalId: `t-${Math.random()}`, date: '2024-02-01', amount: '100.00', currency: 'EUR', direction: 'DEBIT' },
+      '... on CreateTransactionSuccess { transaction { id } }',
+    );
+    const input = { budgetId: budget.budget.id, transactionId: transaction.transaction.id, amount: '20.00', idempotencyKey: `frozen-${Math.random()}` };
+    expect((await mutate('createBudgetTransaction', input)).code).toBe('BUDGET_FROZEN');
+    expect((await mutate('createBudgetTransaction', input)).code).toBe('BUDGET_FROZEN');
+    dispatcher!.start();
+    await receiver.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received.map((r) => r.payload.type)).toEqual(['budget.frozen']);
+  });
+
   it('an organization without endpoints writes no outbox rows; another tenant never gets A\'s events', async () => {
     await endpoint(['*']);
     const before = await app.database.prisma.webhookEvent.count({ where: { organizationId: app.orgB.organizationId } });

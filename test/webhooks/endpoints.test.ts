@@ -52,6 +52,17 @@ describe('createWebhookEndpoint', () => {
     expect(rotated.secret).not.toBe(created.secret);
   });
 
+  it('a replay with the same idempotency key answers the same endpoint and secret and creates nothing; another input is IDEMPOTENCY_KEY_REUSED', async () => {
+    const input = { url: 'https://example.com/replay', events: ['*'], idempotencyKey: 'endpoint-replay-1' };
+    const first = await create(input);
+    const count = await endpointCount();
+    const replay = await create(input);
+    expect(replay).toEqual(first);
+    expect(await endpointCount()).toBe(count);
+    expect(await create({ ...input, url: 'https://example.com/other' })).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await endpointCount()).toBe(count);
+  });
+
   it.each([
     ['INVALID_INPUT', { url: 'not a url', events: ['*'] }, 'url'],
     ['INVALID_INPUT', { url: 'https://example.com/', events: [] }, 'events'],

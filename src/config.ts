@@ -180,6 +180,7 @@ function webhookSettings(env: NodeJS.ProcessEnv, production: boolean): WebhookDe
     retryMaxDelayMs: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_MAX_DELAY_MS', d.retryMaxDelayMs)),
     retryForMs: intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_FOR_MS', d.retryForMs),
     disableAfterFailures: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_DISABLE_AFTER_FAILURES', d.disableAfterFailures)),
+    retentionDays: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETENTION_DAYS', d.retentionDays)),
     targets: {
       blockPrivateAddresses: boolFromEnv(env, 'ALLOT_WEBHOOK_BLOCK_PRIVATE_ADDRESSES', production),
       allowedHosts: (env.ALLOT_WEBHOOK_ALLOWED_HOSTS ?? '')

@@ -16,6 +16,7 @@ import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { purgeWebhookHistory } from './webhooks/retention.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.observability.logLevel });
@@ -128,6 +129,11 @@ async function purgeOldIdempotencyKeys(): Promise<void> {
     return 0;
   });
   if (purged > 0) logger.info({ purged }, 'forgot old idempotency keys');
+  const webhookHistory = await purgeWebhookHistory(db, config.webhooks.retentionDays).catch((error: unknown) => {
+    logger.warn({ err: error }, 'webhook history purge failed; will retry');
+    return { deliveries: 0, events: 0 };
+  });
+  if (webhookHistory.deliveries + webhookHistory.events > 0) logger.info(webhookHistory, 'forgot old webhook deliveries');
 }
 void purgeOldIdempotencyKeys();
 const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);

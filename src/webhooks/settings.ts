@@ -23,6 +23,8 @@ export interface WebhookDeliverySettings {
   /** An endpoint is disabled after this many failed attempts in a row (over all its deliveries). */
   disableAfterFailures: number;
   targets: WebhookTargetPolicy;
+  /** Finished deliveries (and their events) are forgotten after this many days. */
+  retentionDays: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookDeliverySettings = {
@@ -37,4 +39,5 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookDeliverySettings = {
   retryForMs: 24 * 3_600_000,
   disableAfterFailures: 100,
   targets: { blockPrivateAddresses: false, allowedHosts: [] },
+  retentionDays: 30,
 };

@@ -252,6 +252,28 @@ describe('events commit with their change', () => {
   });
 });
 
+describe('retention', () => {
+  it('forgets finished deliveries and their events after the retention, never pending ones', async () => {
+    const endpointId = await endpoint(['*']);
+    await someEvent();
+    await someEvent();
+    expect(await dispatcher!.runOnce()).toBeGreaterThan(0);
+    // Queued, then its endpoint paused: it stays pending.
+    await someEvent();
+    await mutate('updateWebhookEndpoint', { id: endpointId, enabled: false });
+    const { purgeWebhookHistory } = await import('../../src/webhooks/retention.js');
+    const db = app.database.prisma;
+    const pending = await db.webhookDelivery.count({ where: { status: 'PENDING' } });
+    expect(pending).toBeGreaterThan(0);
+    expect(await purgeWebhookHistory(db, 30)).toEqual({ deliveries: 0, events: 0 });
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const purged = await purgeWebhookHistory(db, 30, later);
+    expect(purged.deliveries).toBeGreaterThan(0);
+    expect(await db.webhookDelivery.count({ where: { status: { not: 'PENDING' } } })).toBe(0);
+    expect(await db.webhookDelivery.count({ where: { status: 'PENDING' } })).toBe(pending);
+  });
+});
+
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Db } from '../db/open.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { onDeliveriesQueued } from '../services/core/outbox.js';
 import { webhookMessageId } from '../services/webhooks/deliveries.js';
 import { retryDelayMs } from './backoff.js';
 import { renderEventData } from './render-event.js';
@@ -34,6 +35,9 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private busy = false;
+  private wokenWhileBusy = false;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -44,12 +48,25 @@ export class WebhookDispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopListening = onDeliveriesQueued(() => this.wake());
+    this.schedule(0);
+  }
+
+  /** New deliveries committed in this process: poll now rather than at the next interval. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.wokenWhileBusy = true;
+      return;
+    }
+    clearTimeout(this.timer);
     this.schedule(0);
   }
 
   /** Stops polling and waits for attempts in flight to be recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     clearTimeout(this.timer);
     await this.running?.catch(() => {});
   }
@@ -57,12 +74,17 @@ export class WebhookDispatcher {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.busy = true;
+      this.wokenWhileBusy = false;
       this.running = this.runOnce()
         .catch((error: unknown) => {
           this.log('warn', { err: error }, 'webhook dispatch failed; will retry');
           return 0;
         })
-        .then((claimed) => this.schedule(claimed >= this.settings.batchSize ? 0 : this.settings.pollIntervalMs));
+        .then((claimed) => {
+          this.busy = false;
+          this.schedule(claimed >= this.settings.batchSize || this.wokenWhileBusy ? 0 : this.settings.pollIntervalMs);
+        });
     }, delayMs);
     this.timer.unref?.();
   }

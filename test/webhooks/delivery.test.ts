@@ -92,6 +92,17 @@ describe('delivery', () => {
     expect(new Set(received.map((r) => r.id)).size).toBe(2);
   });
 
+  it('a commit in this process wakes its dispatcher: delivered at once, not at the next poll', async () => {
+    await endpoint(['entry.created'], { pollIntervalMs: 600_000 });
+    dispatcher!.start();
+    // Let the first (empty) poll pass; the next one is ten minutes away.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await someEvent();
+    await receiver.waitFor(1, 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('a tampered body fails verification (the receiver really checks)', async () => {
     const endpointId = await endpoint(['*']);
     await someEvent();
@@ -249,6 +260,52 @@ describe('events commit with their change', () => {
     const category = await mutate('createCategory', { title: 'B', kind: 'EXPENSE' }, '... on CreateCategorySuccess { category { id } }', app.orgB);
     await mutate('createExpense', { title: 'B', amount: '1.00', accountId: account.account.id, categoryId: category.category.id, post: true }, '', app.orgB);
     expect(await app.database.prisma.webhookEvent.count({ where: { organizationId: app.orgB.organizationId } })).toBe(before);
+  });
+});
+
+describe('event types', () => {
+  it('every lifecycle change of budgets, entries, transfers, transactions and budget transactions is sent, deletes as tombstones', async () => {
+    await endpoint(['*']);
+    const { accountId, categoryId } = await ledger();
+    const budget = await mutate(
+      'createBudget',
+      { name: 'Life', type: 'GLOBAL', granularity: 'YEAR', dateFrom: '2024-01-01', dateTo: '2024-12-31', limit: '100.00', currency: 'EUR' },
+      '... on CreateBudgetSuccess { budget { id } }',
+    );
+    const budgetId = budget.budget.id;
+    await mutate('updateBudget', { id: budgetId, name: 'Life 2' });
+    const expense = await mutate('createExpense', { title: 'E', amount: '2.00', accountId, categoryId, post: true }, '... on CreateExpenseSuccess { expense { id } }');
+    await mutate('unpostExpense', { id: expense.expense.id });
+    await mutate('updateExpense', { id: expense.expense.id, amount: '3.00' });
+    await mutate('deleteExpense', { id: expense.expense.id });
+    const other = await mutate('createAccount', { name: 'Other', currency: 'EUR', openingBalance: '0' }, '... on CreateAccountSuccess { account { id } }');
+    const transfer = await mutate('transferFunds', { fromAccountId: accountId, toAccountId: other.account.id, amount: '1.00', title: 'T' }, '... on TransferFundsSuccess { transfer { id } }');
+    await mutate('postTransfer', { id: transfer.transfer.id });
+    await mutate('cancelTransfer', { id: transfer.transfer.id });
+    await mutate('importTransactions', { transactions: [{ externalId: `imp-${Math.random()}`, date: '2024-03-01', amount: '10.00', currency: 'EUR', direction: 'DEBIT' }] });
+    const transaction = await mutate(
+      'createTransaction',
+      { externalId: `t-${Math.random()}`, date: '2024-02-01', amount: '50.00', currency: 'EUR', direction: 'DEBIT' },
+      '... on CreateTransactionSuccess { transaction { id } }',
+    );
+    const part = await mutate('createBudgetTransaction', { budgetId, transactionId: transaction.transaction.id, amount: '5.00' }, '... on CreateBudgetTransactionSuccess { budgetTransaction { id } }');
+    await mutate('updateBudgetTransaction', { id: part.budgetTransaction.id, amount: '6.00' });
+    await mutate('deleteBudgetTransaction', { id: part.budgetTransaction.id });
+    await mutate('deleteBudget', { id: budgetId });
+    const expected = [
+      'budget.created', 'budget.updated', 'entry.created', 'entry.posted', 'entry.unposted', 'entry.updated', 'entry.deleted',
+      'transfer.created', 'transfer.posted', 'transfer.cancelled', 'transaction.imported', 'transaction.created',
+      'budget_transaction.created', 'budget_transaction.updated', 'budget_transaction.deleted', 'budget.deleted',
+    ];
+    dispatcher!.start();
+    const received = await receiver.waitFor(expected.length);
+    // Each is sent once; order across deliveries is not promised, so compare as sets.
+    expect(received.map((r) => r.payload.type).sort()).toEqual([...expected].sort());
+    expect(received.every((r) => r.verified)).toBe(true);
+    const deleted = received.find((r) => r.payload.type === 'entry.deleted')!;
+    expect(deleted.payload.data).toEqual({ __typename: 'Expense', id: expense.expense.id });
+    const posted = received.find((r) => r.payload.type === 'transfer.posted')!;
+    expect(posted.payload.data).toMatchObject({ __typename: 'Transfer', id: transfer.transfer.id, amount: '1.00' });
   });
 });
 

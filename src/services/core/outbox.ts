@@ -30,13 +30,33 @@ export interface OutboxEvent {
   details?: Prisma.InputJsonObject;
 }
 
+/** Transactions that queued at least one delivery, so their commit can wake this process's dispatcher. */
+const queuedIn = new WeakSet<object>();
+const wakeListeners = new Set<() => void>();
+
+/** Calls `listener` whenever a transaction that queued deliveries commits in this process. Returns the function that stops it. */
+export function onDeliveriesQueued(listener: () => void): () => void {
+  wakeListeners.add(listener);
+  return () => wakeListeners.delete(listener);
+}
+
+/**
+ * Called by the unit of work once `tx` committed: a dispatcher in this process attempts new
+ * deliveries at once (so `data` is rendered right after the change), instead of at its next poll.
+ * Other processes still find them by polling.
+ */
+export function announceCommitted(tx: object): void {
+  if (!queuedIn.has(tx)) return;
+  for (const listener of wakeListeners) listener();
+}
+
 /**
  * Writes events and their deliveries in one statement (so a bulk import of 1000 rows costs one
  * statement, not 2000), inside the caller's transaction. Events keep their order.
  */
 export async function writeOutboxEvents(tx: Tx, organizationId: string, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`
+  const queued = await tx.$executeRaw`
     WITH input AS (
       SELECT gen_random_uuid() AS id, t.type, t.node_type, t.entity_id, t.details, t.ord
       FROM unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.nodeType)}::text[],
@@ -60,6 +80,7 @@ export async function writeOutboxEvents(tx: Tx, organizationId: string, events: 
     INSERT INTO "WebhookDelivery" (id, "organizationId", "endpointId", "eventId", "nextAttemptAt", "seriesStartedAt")
     SELECT gen_random_uuid(), ${organizationId}::uuid, t.endpoint_id, t.event_id, clock_timestamp(), clock_timestamp()
     FROM targets t JOIN written w ON w.id = t.event_id`;
+  if (queued > 0) queuedIn.add(tx);
 }
 
 /** The outbox events of what a unit of work emitted (budget alerts). */

@@ -13,7 +13,7 @@
 import type { Db } from '../../db/open.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { DomainEvent, EventPublisher } from './events.js';
-import { outboxEventsOf, refusalEvent, writeOutboxEvents } from './outbox.js';
+import { announceCommitted, outboxEventsOf, refusalEvent, writeOutboxEvents } from './outbox.js';
 import type { Viewer } from './viewer.js';
 
 /** An open interactive transaction. A function taking one runs inside its caller's transaction. */
@@ -83,9 +83,11 @@ async function runAll(effects: readonly Effect[], onError: (error: unknown) => v
 export async function runUnitOfWork<T>(options: UnitOfWorkOptions, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const effects = new Effects();
   let result: T;
+  let transaction: Tx | undefined;
   try {
     result = await options.db.$transaction(
       async (tx) => {
+        transaction = tx;
         const done = await work(unitOfWork(tx, options.viewer, effects));
         // Emitted events reach webhooks through the outbox, committed with the writes they report.
         await writeOutboxEvents(tx, options.viewer.organizationId, outboxEventsOf(effects.events));
@@ -98,6 +100,7 @@ export async function runUnitOfWork<T>(options: UnitOfWorkOptions, work: (uow: U
     await recordRefusal(options, error);
     throw error;
   }
+  if (transaction) announceCommitted(transaction);
   for (const event of effects.events) options.events?.publish(event);
   // A failed after-commit effect must not turn a committed write into an error for the caller.
   await runAll(effects.onCommit, () => {});
@@ -113,8 +116,14 @@ async function recordRefusal(options: UnitOfWorkOptions, error: unknown): Promis
   const event = refusalEvent(error);
   if (!event) return;
   await options.db
-    .$transaction((tx) => writeOutboxEvents(tx, options.viewer.organizationId, [event]), { maxWait: 30_000, timeout: 20_000 })
-    .catch(() => {});
+    .$transaction(
+      async (tx) => {
+        await writeOutboxEvents(tx, options.viewer.organizationId, [event]);
+        return tx;
+      },
+      { maxWait: 30_000, timeout: 20_000 },
+    )
+    .then(announceCommitted, () => {});
 }
 
 /**

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookDeliverySettings } from './webhooks/settings.js';
 
 /** Everything Allot reads from the environment, parsed once, with its default. See README "Configuration". */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   observability: ObservabilityConfig;
   /** Open subscriptions per API key and per process, and how often their keys are re-checked. */
   subscriptions: { maxPerKey: number; maxPerProcess: number; keyCheckIntervalMs: number };
+  /** Webhook delivery: retries, timeouts, the SSRF guard (README "Webhooks"). */
+  webhooks: WebhookDeliverySettings;
 }
 
 /** Static limits on the shape of a GraphQL document, checked before anything runs. */
@@ -176,6 +179,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       metrics: boolFromEnv(env, 'ALLOT_METRICS', true),
       metricsToken: env.ALLOT_METRICS_TOKEN || undefined,
       tracing: boolFromEnv(env, 'ALLOT_OTEL_TRACING', false),
+    },
+    webhooks: webhookSettings(env, production),
+  };
+}
+
+function webhookSettings(env: NodeJS.ProcessEnv, production: boolean): WebhookDeliverySettings {
+  const d = DEFAULT_WEBHOOK_SETTINGS;
+  const timeoutMs = Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_TIMEOUT_MS', d.timeoutMs));
+  return {
+    dispatch: boolFromEnv(env, 'ALLOT_WEBHOOK_DISPATCH', d.dispatch),
+    pollIntervalMs: Math.max(10, intFromEnv(env, 'ALLOT_WEBHOOK_POLL_MS', d.pollIntervalMs)),
+    batchSize: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_BATCH_SIZE', d.batchSize)),
+    timeoutMs,
+    maxResponseBytes: intFromEnv(env, 'ALLOT_WEBHOOK_MAX_RESPONSE_BYTES', d.maxResponseBytes),
+    // A claim must outlive the attempt it covers, or a second replica could start the same attempt.
+    leaseMs: Math.max(timeoutMs + 1_000, intFromEnv(env, 'ALLOT_WEBHOOK_LEASE_MS', timeoutMs + 30_000)),
+    retryBaseMs: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_BASE_MS', d.retryBaseMs)),
+    retryMaxDelayMs: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_MAX_DELAY_MS', d.retryMaxDelayMs)),
+    retryForMs: intFromEnv(env, 'ALLOT_WEBHOOK_RETRY_FOR_MS', d.retryForMs),
+    disableAfterFailures: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_DISABLE_AFTER_FAILURES', d.disableAfterFailures)),
+    retentionDays: Math.max(1, intFromEnv(env, 'ALLOT_WEBHOOK_RETENTION_DAYS', d.retentionDays)),
+    targets: {
+      blockPrivateAddresses: boolFromEnv(env, 'ALLOT_WEBHOOK_BLOCK_PRIVATE_ADDRESSES', production),
+      allowedHosts: (env.ALLOT_WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host.length > 0),
     },
   };
 }

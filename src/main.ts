@@ -16,6 +16,8 @@ import { SubscriptionRegistry } from './http/subscription-limits.js';
 import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
 import { purgeIdempotencyRecords } from './services/core/idempotency.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { purgeWebhookHistory } from './webhooks/retention.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.observability.logLevel });
@@ -116,6 +118,7 @@ const server = createHttpServer({
   graphiql: config.access.graphiql,
   graphiqlApiKey: development ? graphiqlApiKey : undefined,
   demoKeyFile: keyFileShown,
+  webhookTargets: config.webhooks.targets,
   hardening: {
     limits: config.limits,
     rateLimit: config.rateLimit,
@@ -141,6 +144,10 @@ server.listen(config.port, config.host, () => {
   }
 });
 
+// Webhooks: every replica may dispatch; claims keep them from sending the same attempt twice.
+const webhooks = new WebhookDispatcher(db, config.webhooks, (level, fields, message) => logger[level](fields, message));
+if (config.webhooks.dispatch) webhooks.start();
+
 // Idempotency keys are kept at least the retention; older ones are forgotten hourly.
 async function purgeOldIdempotencyKeys(): Promise<void> {
   const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error: unknown) => {
@@ -148,6 +155,11 @@ async function purgeOldIdempotencyKeys(): Promise<void> {
     return 0;
   });
   if (purged > 0) logger.info({ purged }, 'forgot old idempotency keys');
+  const webhookHistory = await purgeWebhookHistory(db, config.webhooks.retentionDays).catch((error: unknown) => {
+    logger.warn({ err: error }, 'webhook history purge failed; will retry');
+    return { deliveries: 0, events: 0 };
+  });
+  if (webhookHistory.deliveries + webhookHistory.events > 0) logger.info(webhookHistory, 'forgot old webhook deliveries');
 }
 void purgeOldIdempotencyKeys();
 const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);
@@ -169,6 +181,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs));
   server.close(async () => {
     clearInterval(idleSweeper);
+    await webhooks.stop();
     await adminSocket?.close();
     await database.close();
     logger.info('database closed; exiting');

@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'TRANSACTION_IN_USE',
   'TOTAL_OUT_OF_RANGE',
   'BUDGET_OVER_LIMIT',
+  'WEBHOOK_URL_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -204,6 +205,12 @@ export class InvalidDateRangeError extends DomainError {
 export class BudgetFrozenError extends DomainError {
   readonly code = 'BUDGET_FROZEN';
   static override readonly description = 'The budget is auto-frozen: this spend would pass its limit.';
+  /** The budget that refused (not shown in the API's error; it feeds the `budget.frozen` webhook). */
+  readonly budgetId?: string;
+  constructor(message: string, field?: string, budgetId?: string) {
+    super(message, field);
+    if (budgetId !== undefined) this.budgetId = budgetId;
+  }
 }
 
 /** The parts of one transaction split across budgets would add up to more than the transaction. */
@@ -272,4 +279,12 @@ export class BudgetOverLimitError extends DomainError {
   readonly code = 'BUDGET_OVER_LIMIT';
   static override readonly description =
     'This change (a lower limit, a wider window, AUTO_FREEZE turned on) would leave an AUTO_FREEZE budget spending more than its limit.';
+}
+
+/** The webhook URL is not one Allot may call: not http(s), or (in production) it resolves to a
+ * loopback, private, link-local or otherwise non-public address that is not on the allow-list. */
+export class WebhookUrlRefusedError extends DomainError {
+  readonly code = 'WEBHOOK_URL_REFUSED';
+  static override readonly description =
+    'The webhook URL is refused: not http(s), unresolvable, or it names a loopback, private or link-local address (allowed only for hosts on ALLOT_WEBHOOK_ALLOWED_HOSTS).';
 }

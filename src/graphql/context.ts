@@ -3,6 +3,7 @@ import type { BudgetAlert } from '../generated/prisma/client.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import type { EventPublisher } from '../services/core/events.js';
 import type { Viewer } from '../services/core/viewer.js';
+import type { WebhookTargetPolicy } from '../services/webhooks/target-policy.js';
 import type { RequestLoaders } from './loaders/index.js';
 
 /** Committed budget alerts as they are published, per organization (src/http/alert-pubsub.ts). */
@@ -27,4 +28,6 @@ export interface Context {
   events: EventPublisher;
   /** What `budgetAlerts` subscriptions listen to. */
   budgetAlerts: BudgetAlertFeed;
+  /** Which webhook URLs may be registered (the SSRF guard); open when absent (contexts built in-process). */
+  webhookTargets?: WebhookTargetPolicy;
 }

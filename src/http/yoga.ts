@@ -19,6 +19,7 @@ import { schema } from '../graphql/schema.js';
 import { loadConfig } from '../config.js';
 import { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { ApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS } from './api-key-cache.js';
+import type { WebhookTargetPolicy } from '../services/webhooks/target-policy.js';
 import { accessPlugin, csrfPlugin, loadPersistedManifest, persistedOperationsPlugin, unauthenticated } from './access.js';
 import { errorShapePlugin } from './error-shape.js';
 import { demoExampleIds, graphiqlOptions, renderGraphiQL } from './graphiql.js';
@@ -71,6 +72,8 @@ export interface YogaOptions {
   apiKeys?: ApiKeyCache;
   /** Bounds open subscriptions and ends a revoked key's. Default: one with the default limits. */
   subscriptions?: SubscriptionRegistry;
+  /** Which webhook URLs may be registered. Default: the configured policy (ALLOT_WEBHOOK_*). */
+  webhookTargets?: WebhookTargetPolicy;
 }
 
 /** The context of a request without an API key. Only introspection may run with it (see
@@ -97,6 +100,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const logError = options.logError ?? ((error) => telemetry.logger.error({ err: error }, 'masked error'));
   const attachments = options.attachments ?? configuredAttachmentStorage();
   const alerts = options.alerts ?? createAlertPubSub();
+  const webhookTargets = options.webhookTargets ?? loadConfig().webhooks.targets;
   const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
   const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
   const manifestPath = hardening.access.persistedOperationsPath;
@@ -155,6 +159,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
         attachments,
         events: alerts,
         budgetAlerts: alerts,
+        webhookTargets,
       };
     },
   });

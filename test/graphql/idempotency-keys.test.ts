@@ -46,10 +46,11 @@ const EXPECTED_KEYED = [
   'transferFunds',
 ];
 /**
- * Keyed too, but replayed by test/services/attachments/transaction-attachments.test.ts: its input is a multipart file part,
- * which this file's JSON requests cannot send.
+ * Keyed too, but replayed elsewhere: uploadAttachment by test/services/attachments/transaction-attachments.test.ts (its
+ * input is a multipart file part, which this file's JSON requests cannot send); createWebhookEndpoint by
+ * test/webhooks/endpoints.test.ts (its replay must answer the same secret, which these generic cases do not check).
  */
-const KEYED_ELSEWHERE = ['uploadAttachment'];
+const KEYED_ELSEWHERE = ['uploadAttachment', 'createWebhookEndpoint'];
 
 const mutationFields = Object.values(schema.getMutationType()!.getFields());
 const inputFieldsOf = (name: string) => {

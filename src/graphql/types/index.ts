@@ -21,3 +21,4 @@ import './invoice.js';
 import './transaction.js';
 import './transaction-import.js';
 import './attachment.js';
+import './webhook-endpoint.js';

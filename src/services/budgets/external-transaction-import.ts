@@ -138,6 +138,7 @@ export const importTransactions = service(
             entityType: 'Transaction' as const,
             entityId: row.id,
             action: 'NEW' as const,
+            webhookEvent: 'transaction.imported' as const,
             comment: `Imported ${row.externalId}: ${formatMoney(fields.amountMinor, fields.currency)} ${fields.currency}`,
           };
         }),

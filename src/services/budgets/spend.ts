@@ -120,6 +120,7 @@ const budgetFrozen: OverrunRefusal = (budget, before, after) =>
     `Budget "${budget.name}" is frozen at its limit of ${money(budget.limitMinor, budget.currency)}: ` +
       `this change would take its spend from ${money(before, budget.currency)} to ${money(after, budget.currency)}`,
     'budgetId',
+    budget.id,
   );
 
 /**

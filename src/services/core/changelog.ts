@@ -3,7 +3,9 @@
  * record of who/when/what commit together. Money in `changes` is a decimal string.
  */
 import type { ChangeAction, Prisma } from '../../generated/prisma/client.js';
+import { writeOutboxEvents, type OutboxEvent } from './outbox.js';
 import type { Tx } from './unit-of-work.js';
+import { eventTypeOfChange, type WebhookEventType } from './webhook-event-types.js';
 import type { Viewer } from './viewer.js';
 
 export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
@@ -28,11 +30,31 @@ export interface ChangeRecord {
     | 'BudgetEmployee'
     | 'BudgetContractor'
     | 'BudgetProject'
-    | 'BudgetInvoice';
+    | 'BudgetInvoice'
+    | 'WebhookEndpoint';
   entityId: string;
   action: ChangeAction;
   comment?: string;
   changes?: Changes;
+  /** The webhook event this change announces when it is not the one its action implies (an import's `transaction.imported`). */
+  webhookEvent?: WebhookEventType;
+  /** The GraphQL type of the object when it differs from entityType (a deleted entry: Expense or Income). */
+  nodeType?: string;
+}
+
+/**
+ * The webhook events of these changes: the changelog is where every service already says what it
+ * changed, so webhooks are derived here instead of in each service.
+ */
+function outboxEventsOf(changes: readonly ChangeRecord[]): OutboxEvent[] {
+  const events: OutboxEvent[] = [];
+  for (const change of changes) {
+    const type = change.webhookEvent ?? eventTypeOfChange(change.entityType, change.action);
+    if (!type) continue;
+    const nodeType = change.nodeType ?? (change.entityType === 'Entry' ? null : change.entityType);
+    events.push({ type, nodeType, entityId: change.entityId });
+  }
+  return events;
 }
 
 /** The row a change becomes: one shape for single and bulk writes. */
@@ -50,12 +72,14 @@ function eventRow(viewer: Viewer, change: ChangeRecord) {
 
 export async function recordChange(tx: Tx, viewer: Viewer, change: ChangeRecord): Promise<void> {
   await tx.changelogEvent.create({ data: eventRow(viewer, change) });
+  await writeOutboxEvents(tx, viewer.organizationId, outboxEventsOf([change]));
 }
 
 /** Many events in one statement (bulk imports), in the order given. */
 export async function recordChanges(tx: Tx, viewer: Viewer, changes: readonly ChangeRecord[]): Promise<void> {
   if (changes.length === 0) return;
   await tx.changelogEvent.createMany({ data: changes.map((change) => eventRow(viewer, change)) });
+  await writeOutboxEvents(tx, viewer.organizationId, outboxEventsOf(changes));
 }
 
 /** The fields whose value differs between `before` and `after`, as { field: { from, to } }. */

@@ -14,6 +14,7 @@ import type { Db } from '../../db/open.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { retryOnContention } from './contention.js';
 import type { DomainEvent, EventPublisher } from './events.js';
+import { announceCommitted, outboxEventsOf, refusalEvent, writeOutboxEvents } from './outbox.js';
 import type { Viewer } from './viewer.js';
 
 /** An open interactive transaction. A function taking one runs inside its caller's transaction. */
@@ -83,19 +84,55 @@ async function runAll(effects: readonly Effect[], onError: (error: unknown) => v
  */
 export async function runUnitOfWork<T>(options: UnitOfWorkOptions, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   let effects = new Effects();
-  const result = await retryOnContention(async () => {
-    effects = new Effects();
-    try {
-      return await options.db.$transaction((tx) => work(unitOfWork(tx, options.viewer, effects)), { maxWait: 30_000, timeout: 20_000 });
-    } catch (error) {
-      await runAll(effects.onRollback, () => {});
-      throw error;
-    }
-  });
+  let transaction: Tx | undefined;
+  let result: T;
+  try {
+    result = await retryOnContention(async () => {
+      effects = new Effects();
+      try {
+        return await options.db.$transaction(
+          async (tx) => {
+            transaction = tx;
+            const done = await work(unitOfWork(tx, options.viewer, effects));
+            // Emitted events reach webhooks through the outbox, committed with the writes they report.
+            await writeOutboxEvents(tx, options.viewer.organizationId, outboxEventsOf(effects.events));
+            return done;
+          },
+          { maxWait: 30_000, timeout: 20_000 },
+        );
+      } catch (error) {
+        await runAll(effects.onRollback, () => {});
+        throw error;
+      }
+    });
+  } catch (error) {
+    await recordRefusal(options, error);
+    throw error;
+  }
+  if (transaction) announceCommitted(transaction);
   for (const event of effects.events) options.events?.publish(event);
   // A failed after-commit effect must not turn a committed write into an error for the caller.
   await runAll(effects.onCommit, () => {});
   return result;
+}
+
+/**
+ * A refusal that is itself news (a spend refused by a frozen budget) is written to the outbox
+ * after its transaction rolled back, in one of its own. Best effort: failing to record it must not
+ * replace the refusal the caller is owed.
+ */
+async function recordRefusal(options: UnitOfWorkOptions, error: unknown): Promise<void> {
+  const event = refusalEvent(error);
+  if (!event) return;
+  await options.db
+    .$transaction(
+      async (tx) => {
+        await writeOutboxEvents(tx, options.viewer.organizationId, [event]);
+        return tx;
+      },
+      { maxWait: 30_000, timeout: 20_000 },
+    )
+    .then(announceCommitted, () => {});
 }
 
 /**
@@ -125,6 +162,9 @@ export async function withSavepoint<T>(
     }
     await uow.tx.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
     await runAll(scoped.onRollback, () => {});
+    // The transaction goes on: a refusal worth reporting commits with it.
+    const event = refusalEvent(error);
+    if (event) await writeOutboxEvents(uow.tx, uow.viewer.organizationId, [event]);
     return { error };
   }
 }

@@ -331,6 +331,7 @@ async function removeEntry(uow: UnitOfWork, input: DeleteEntryInput, kind: Entry
     entityType: 'Entry',
     entityId: entry.id,
     action: 'DELETED',
+    nodeType: entry.kind === 'EXPENSE' ? 'Expense' : 'Income',
     comment: `Deleted "${entry.title}" (${formatMoney(entry.amountMinor, account.currency)} ${account.currency})${files}`,
   });
   await recordChanges(

@@ -78,10 +78,11 @@ async function multipartRefusal(req: IncomingMessage, apiKeys: ApiKeyCache): Pro
 
 /**
  * Answers without having read the body, then reads and discards at most DISCARD_BYTES of it (so
- * the client, still sending, sees the answer rather than a reset) and cuts the connection.
+ * the client, still sending, sees the answer rather than a reset) and cuts the connection beyond.
+ * No `Connection: close`: with it Node destroys the socket as soon as the answer is written, while
+ * the client is still sending, and the client sees EPIPE instead of the answer.
  */
 function answerUnread(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.setHeader('connection', 'close');
   sendJson(res, status, body, headers);
   let discarded = 0;
   req.on('data', (chunk: Buffer) => {

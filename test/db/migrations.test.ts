@@ -84,6 +84,7 @@ describe('applyMigrations', () => {
 
   it('refuses to start when an applied migration was edited, and applies nothing after it', async () => {
     await applyMigrations(sql, folder.dir);
+    const committed = (await appliedRows()).map((r) => r.migration_name);
     const [first] = await readMigrations(folder.dir);
     const file = path.join(folder.dir, first!.name, 'migration.sql');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edited after it was applied\n`);
@@ -92,7 +93,7 @@ describe('applyMigrations', () => {
     await expect(applyMigrations(sql, folder.dir)).rejects.toBeInstanceOf(MigrationChecksumError);
     await expect(applyMigrations(sql, folder.dir)).rejects.toThrow(/was edited after it was applied/);
     expect(await tableExists('Later')).toBe(false);
-    expect((await appliedRows()).map((r) => r.migration_name)).toEqual([first!.name]);
+    expect((await appliedRows()).map((r) => r.migration_name)).toEqual(committed);
   });
 
   it('rolls a failing migration back completely, recording nothing', async () => {

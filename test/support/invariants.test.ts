@@ -73,7 +73,7 @@ describe('data invariants', () => {
     ['a cancelled transfer still counted as posted', () => `UPDATE "Transfer" SET "cancelledAt" = now() WHERE id = '${ids.moved}'`, /^a posted entry has postedAt/],
     ['an expense without its NEW event', () => `DELETE FROM "ChangelogEvent" WHERE "entityId" = '${ids.expense}' AND action = 'NEW'`, /^every expense, income, transfer/],
     ['a transfer without its NEW event', () => `DELETE FROM "ChangelogEvent" WHERE "entityId" = '${ids.moved}' AND action = 'NEW'`, /^every expense, income, transfer/],
-    ['an AUTO_FREEZE budget over its limit without an edit', () => `UPDATE "Budget" SET "limitMinor" = 100 WHERE id = '${ids.budget}'`, /^no charge pushes an AUTO_FREEZE budget/],
+    ['an AUTO_FREEZE budget over its limit without an edit', () => `UPDATE "Budget" SET "limitMinor" = 100 WHERE id = '${ids.budget}'`, /^no AUTO_FREEZE budget is over its limit/],
     ['budget parts above their transaction', () => `UPDATE "Transaction" SET "amountMinor" = 2999 WHERE id = '${ids.transaction}'`, /^a transaction's budget parts/],
   ])('catch %s', async (_name, corrupt, rule) => {
     const rules = await brokenRulesAfter(corrupt());
@@ -81,9 +81,11 @@ describe('data invariants', () => {
     expect(await findInvariantViolations(app.database.prisma)).toEqual([]);
   });
 
-  it('an AUTO_FREEZE budget left over its limit by an edit of the budget itself is not a violation', async () => {
+  it('an edit of an AUTO_FREEZE budget that would leave it over its limit is refused, so the rule has no exemption', async () => {
     const { updateBudget } = await import('../../src/services/budgets/budgets.js');
-    await runService(app.database.prisma, app.orgA.viewer, updateBudget, { id: ids.budget!, limit: '1.00' });
+    const before = await app.database.prisma.budget.findUniqueOrThrow({ where: { id: ids.budget! } });
+    await expect(runService(app.database.prisma, app.orgA.viewer, updateBudget, { id: ids.budget!, limit: '1.00' })).rejects.toMatchObject({ code: 'BUDGET_OVER_LIMIT' });
+    expect(await app.database.prisma.budget.findUniqueOrThrow({ where: { id: ids.budget! } })).toEqual(before);
     expect(await findInvariantViolations(app.database.prisma)).toEqual([]);
   });
 });

@@ -77,10 +77,9 @@ const CHECKS: Check[] = [
           SELECT 'Transfer', id FROM "Transfer" WHERE posted AND "cancelledAt" IS NOT NULL`,
   },
   {
-    // Only charges are refused at the limit: an edit of the budget itself (a lower limit, a new
-    // window, AUTO_FREEZE switched on) may leave it over, which its status then shows. So the rule
-    // holds for every AUTO_FREEZE budget whose limit, window and options were never edited.
-    rule: 'no charge pushes an AUTO_FREEZE budget past its limit (spend = posted linked expenses + budget transactions in the window)',
+    // Charges and edits of the budget itself (a lower limit, a wider window, AUTO_FREEZE switched
+    // on) are all refused past the limit, so no AUTO_FREEZE budget is ever over it.
+    rule: 'no AUTO_FREEZE budget is over its limit (spend = posted linked expenses + budget transactions in the window)',
     sql: `
       SELECT b.id, b."limitMinor"::text AS limit, spend.spent::text AS spent FROM "Budget" b,
       LATERAL (SELECT
@@ -89,9 +88,7 @@ const CHECKS: Check[] = [
                        AND COALESCE(e."plannedDate", make_date(e."periodYear", e."periodMonth", 1)) BETWEEN b."dateFrom" AND b."dateTo"), 0)
         + COALESCE((SELECT SUM(bt."amountMinor") FROM "BudgetTransaction" bt JOIN "Transaction" t ON t.id = bt."transactionId"
                      WHERE bt."budgetId" = b.id AND t.date BETWEEN b."dateFrom" AND b."dateTo"), 0) AS spent) spend
-      WHERE 'AUTO_FREEZE' = ANY(b.config::text[]) AND spend.spent > b."limitMinor"
-        AND NOT EXISTS (SELECT 1 FROM "ChangelogEvent" c WHERE c."entityType" = 'Budget' AND c."entityId" = b.id AND c.action = 'UPDATED'
-                          AND (c.changes ?| array['limit', 'config', 'dateFrom', 'dateTo']))`,
+      WHERE 'AUTO_FREEZE' = ANY(b.config::text[]) AND spend.spent > b."limitMinor"`,
   },
   {
     rule: "a transaction's budget parts never add up to more than its amount, and are in its organization",

@@ -85,7 +85,9 @@ const MUTATIONS_WITH_IDS = Object.keys(mutationType.getFields())
   });
 
 /** The Node type an id field names: `id` is the mutation's own type, `fromAccountId` an Account… */
+const ID_TYPE_OF_MUTATION: Record<string, string> = { rotateWebhookSecret: 'WebhookEndpoint', redeliverWebhook: 'WebhookDelivery' };
 function nodeTypeOf(mutation: string, field: string): string {
+  if (field === 'id' && mutation in ID_TYPE_OF_MUTATION) return ID_TYPE_OF_MUTATION[mutation]!;
   if (field === 'id') return mutation.replace(/^(create|update|delete|close|post|unpost|cancel)/, '');
   if (field === 'parentId') return 'Category';
   const base = field.replace(/Id$/, '').replace(/^(from|to)(?=[A-Z])/, '');
@@ -111,6 +113,8 @@ function validValue(input: GraphQLInputObjectType, field: string): unknown {
     date: '2024-03-01',
     direction: 'DEBIT',
     externalId: `probe-${++probe}`,
+    url: 'http://127.0.0.1:9/probe',
+    events: ['entry.created'],
     number: `probe-${++probe}`,
     fileName: 'probe.pdf',
     contentType: 'application/pdf',

@@ -13,7 +13,7 @@
  *   refusal, in the surviving transaction).
  */
 import { BudgetFrozenError } from '../../domain/errors.js';
-import type { Prisma } from '../../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { DomainEvent } from './events.js';
 import type { Tx } from './unit-of-work.js';
 import type { WebhookEventType } from './webhook-event-types.js';
@@ -52,12 +52,17 @@ export function announceCommitted(tx: object): void {
 
 /**
  * Writes events and their deliveries in one statement (so a bulk import of 1000 rows costs one
- * statement, not 2000), inside the caller's transaction. Events keep their order.
+ * statement, not 2000), inside the caller's transaction. Events keep their order. `alongside` is a
+ * data-modifying CTE (`name AS (INSERT …)`) run in the same statement: the changelog's events.
  */
-export async function writeOutboxEvents(tx: Tx, organizationId: string, events: readonly OutboxEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function writeOutboxEvents(tx: Tx, organizationId: string, events: readonly OutboxEvent[], alongside?: Prisma.Sql): Promise<void> {
+  if (events.length === 0) {
+    // A data-modifying CTE runs whether or not the main query reads it.
+    if (alongside) await tx.$executeRaw`WITH ${alongside} SELECT 1`;
+    return;
+  }
   const queued = await tx.$executeRaw`
-    WITH input AS (
+    WITH ${alongside ? Prisma.sql`${alongside},` : Prisma.empty} input AS (
       SELECT gen_random_uuid() AS id, t.type, t.node_type, t.entity_id, t.details, t.ord
       FROM unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.nodeType)}::text[],
                   ${events.map((e) => e.entityId)}::uuid[], ${events.map((e) => JSON.stringify(e.details ?? {}))}::jsonb[])

@@ -1,9 +1,13 @@
 /**
  * Counts the SQL statements Prisma sends, at the driver adapter (below Prisma, so one Prisma call
  * that becomes several statements counts as several). Tests snapshot counts so an N+1 regression
- * fails a test instead of slowing production.
+ * fails a test instead of slowing production. Transaction control (BEGIN / COMMIT / ROLLBACK) is
+ * not counted: the PostgreSQL adapter sends COMMIT through the query path and BEGIN not, PGlite's
+ * neither, so counting them would make the same write differ by database.
  */
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i;
 
 export class StatementCounter {
   statements: string[] = [];
@@ -25,7 +29,7 @@ export class StatementCounter {
           const value = Reflect.get(object, property, receiver);
           if (property === 'queryRaw' || property === 'executeRaw') {
             return (query: SqlQuery) => {
-              counter.statements.push(query.sql);
+              if (!TRANSACTION_CONTROL.test(query.sql)) counter.statements.push(query.sql);
               return (value as (q: SqlQuery) => Promise<unknown>).call(object, query);
             };
           }

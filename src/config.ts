@@ -62,6 +62,12 @@ export interface RateLimitConfig {
   bucketSize: number;
   /** Cost restored per second. */
   restoreRate: number;
+  /**
+   * Where the buckets live: `memory` (this process; with N replicas a key gets N× the budget) or
+   * `postgres` (one bucket per key shared by every replica, src/http/shared-rate-limit.ts).
+   * Absent means memory.
+   */
+  store?: 'memory' | 'postgres';
 }
 
 export interface AccessConfig {
@@ -130,11 +136,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBreadth: intFromEnv(env, 'ALLOT_MAX_BREADTH', DEFAULT_LIMITS.maxBreadth),
     maxResponseItems: intFromEnv(env, 'ALLOT_MAX_RESPONSE_ITEMS', DEFAULT_LIMITS.maxResponseItems),
   };
+  const databaseUrl = env.DATABASE_URL || undefined;
   const rateLimit: RateLimitConfig = {
     enabled: boolFromEnv(env, 'ALLOT_RATE_LIMIT', true),
     bucketSize: intFromEnv(env, 'ALLOT_RATE_LIMIT_BUCKET', 1000),
     restoreRate: intFromEnv(env, 'ALLOT_RATE_LIMIT_RESTORE_PER_SECOND', 50),
+    // On PostgreSQL replicas are the point, so they share their buckets unless told otherwise.
+    store: oneOf<'memory' | 'postgres'>(env, 'ALLOT_RATE_LIMIT_STORE', ['memory', 'postgres'], databaseUrl ? 'postgres' : 'memory'),
   };
+  if (rateLimit.store === 'postgres' && !databaseUrl) {
+    throw new Error('ALLOT_RATE_LIMIT_STORE=postgres needs DATABASE_URL: the embedded database belongs to one process, whose memory is the store');
+  }
   if (rateLimit.enabled && rateLimit.bucketSize < limits.maxCost) {
     throw new Error('ALLOT_RATE_LIMIT_BUCKET must be at least ALLOT_MAX_COST, or the largest allowed query could never run');
   }

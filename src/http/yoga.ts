@@ -31,7 +31,8 @@ import { nodesLimitPlugin } from './nodes-limit.js';
 import { queryCostPlugin } from './query-cost.js';
 import { responseSizePlugin } from './response-size.js';
 import { SubscriptionRegistry, subscriptionLimitsPlugin } from './subscription-limits.js';
-import { CostRateLimiter } from './rate-limit.js';
+import { CostRateLimiter, type RateLimiter } from './rate-limit.js';
+import { SharedCostRateLimiter } from './shared-rate-limit.js';
 
 export interface HardeningOptions {
   limits: QueryLimits;
@@ -72,6 +73,8 @@ export interface YogaOptions {
   apiKeys?: ApiKeyCache;
   /** Bounds open subscriptions and ends a revoked key's. Default: one with the default limits. */
   subscriptions?: SubscriptionRegistry;
+  /** Where rate-limit buckets live. Default: as `hardening.rateLimit` says (store, size, rate). */
+  rateLimiter?: RateLimiter;
   /** Which webhook URLs may be registered. Default: the configured policy (ALLOT_WEBHOOK_*). */
   webhookTargets?: WebhookTargetPolicy;
 }
@@ -94,6 +97,15 @@ export function configuredAttachmentStorage(): AttachmentStorage {
   return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes });
 }
 
+/** Off unless enabled; in this process's memory, or shared through the database (`store: 'postgres'`). */
+function configuredRateLimiter(db: Db, config: RateLimitConfig | undefined, telemetry: Telemetry): RateLimiter | undefined {
+  if (!config?.enabled) return undefined;
+  if (config.store === 'postgres') {
+    return new SharedCostRateLimiter(db, config, { onError: (error, message) => telemetry.logger.warn({ err: error }, message) });
+  }
+  return new CostRateLimiter(config);
+}
+
 export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Context> {
   const hardening: HardeningOptions = { ...DEFAULT_HARDENING, ...options.hardening };
   const telemetry = options.telemetry ?? createTelemetry({ logger: createLogger({ level: 'silent' }) });
@@ -102,7 +114,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const alerts = options.alerts ?? createAlertPubSub();
   const webhookTargets = options.webhookTargets ?? loadConfig().webhooks.targets;
   const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
-  const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
+  const limiter = options.rateLimiter ?? configuredRateLimiter(options.db, hardening.rateLimit, telemetry);
   const manifestPath = hardening.access.persistedOperationsPath;
   const subscriptions = options.subscriptions ?? new SubscriptionRegistry();
 

@@ -12,6 +12,7 @@ import { Transform } from 'node:stream';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { CSRF_HEADER } from './access.js';
+import { createSharedAlertPubSub } from './alert-pubsub.js';
 import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS, type ApiKeyCache } from './api-key-cache.js';
 import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
@@ -152,7 +153,13 @@ export function createHttpServer(options: ServerOptions): Server {
     createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping(), poolStats: options.database.poolStats });
   const attachments = options.attachments ?? configuredAttachmentStorage();
   const apiKeys = options.apiKeys ?? createApiKeyCache(options.database, options.apiKeyCacheTtlMs ?? DEFAULT_API_KEY_CACHE_TTL_MS);
-  const yoga = createAllotYoga({ ...options, attachments, telemetry, apiKeys, db: options.database.prisma });
+  // On PostgreSQL a budget alert recorded by any replica reaches the subscribers of all of them.
+  const alerts =
+    options.alerts ??
+    (options.database.listen
+      ? createSharedAlertPubSub(options.database, { onError: (error, message) => telemetry.logger.warn({ err: error }, message) })
+      : undefined);
+  const yoga = createAllotYoga({ ...options, attachments, telemetry, apiKeys, alerts, db: options.database.prisma });
 
   const server = createServer(async (req, res) => {
     try {

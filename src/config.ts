@@ -17,6 +17,11 @@ export interface Config {
   attachmentsDir: string;
   /** Largest accepted attachment upload, in bytes (multipart requests may be this big, plus a little). */
   maxUploadBytes: number;
+  /**
+   * Where new uploads' bytes go: `directory` (attachmentsDir, this machine only) or `database`
+   * (chunks in PostgreSQL, seen by every replica). `database` unless DATABASE_URL is unset.
+   */
+  attachmentStore: 'directory' | 'database';
   /** Seed a demo organization on first start with an empty database. */
   seedDemo: boolean;
   /** PostgreSQL only: the longest one SQL statement may run. */
@@ -166,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: intFromEnv(env, 'ALLOT_MAX_BODY_BYTES', 100 * 1024),
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
     maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    // Replicas on PostgreSQL must all serve every upload: the database is the one store they share.
+    attachmentStore: oneOf<'directory' | 'database'>(env, 'ALLOT_ATTACHMENT_STORE', ['directory', 'database'], databaseUrl ? 'database' : 'directory'),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
     statementTimeoutMs,
     lockTimeoutMs,

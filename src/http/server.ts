@@ -4,7 +4,8 @@
  * multipart uploads refused before their body is read unless they carry the CSRF header and a
  * valid API key, and then streamed to yoga with their limit counted as the bytes arrive,
  * the time allowed to receive a request, the liveness / readiness probes, which answer without an
- * API key, Prometheus' /metrics, and the landing page at `/`.
+ * API key, Prometheus' /metrics, attachment downloads (./attachment-download.ts), and the landing
+ * page at `/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -13,6 +14,7 @@ import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { CSRF_HEADER } from './access.js';
 import { createSharedAlertPubSub } from './alert-pubsub.js';
+import { ATTACHMENT_DOWNLOAD_PREFIX, serveAttachmentDownload } from './attachment-download.js';
 import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS, type ApiKeyCache } from './api-key-cache.js';
 import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
@@ -177,6 +179,14 @@ export function createHttpServer(options: ServerOptions): Server {
         if (options.draining?.()) return sendJson(res, 503, { status: 'shutting down' });
         const ready = await options.database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+      }
+      if (url.pathname.startsWith(ATTACHMENT_DOWNLOAD_PREFIX)) {
+        return await serveAttachmentDownload(req, res, url.pathname, {
+          db: options.database.prisma,
+          apiKeys,
+          storage: attachments,
+          onError: (error, message) => telemetry.logger.warn({ err: error }, message),
+        });
       }
       if (url.pathname === '/metrics' && options.metrics) {
         const token = options.metrics.token;

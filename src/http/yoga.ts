@@ -54,7 +54,8 @@ export interface YogaOptions {
   db: Db;
   /**
    * Attachment bytes (uploads through the GraphQL multipart request) and their size limit.
-   * Default: the configured directory and limit (ALLOT_ATTACHMENTS_DIR / ALLOT_MAX_UPLOAD_BYTES).
+   * Default: the configured store, directory and limit (ALLOT_ATTACHMENT_STORE / ALLOT_ATTACHMENTS_DIR /
+   * ALLOT_MAX_UPLOAD_BYTES).
    */
   attachments?: AttachmentStorage;
   /** GraphiQL on /graphql (GET from a browser). Off in production. */
@@ -94,7 +95,7 @@ function anonymousContext(db: Db): Context {
 /** The storage the configuration names; its directory is only created on the first upload. */
 export function configuredAttachmentStorage(): AttachmentStorage {
   const config = loadConfig();
-  return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes });
+  return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes, store: config.attachmentStore });
 }
 
 /** Off unless enabled; in this process's memory, or shared through the database (`store: 'postgres'`). */

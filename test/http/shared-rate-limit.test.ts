@@ -1,7 +1,7 @@
 /**
  * The rate-limit buckets shared through the database (src/http/shared-rate-limit.ts), with two
  * limiters on one database standing for two replicas (same process; the two-replica server test,
- * the .pg tests run them as real processes on PostgreSQL). Runs on PGlite, and
+ * test/http/replicas.pg.test.ts runs them as real processes on PostgreSQL). Runs on PGlite, and
  * on PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

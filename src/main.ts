@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { startAdminSocket } from './http/admin-socket.js';
 import { createHttpServer } from './http/server.js';
+import { SharedCostRateLimiter } from './http/shared-rate-limit.js';
 import { configuredAttachmentStorage } from './http/yoga.js';
 import { sweepOrphanedAttachmentFiles } from './services/attachments/orphan-sweep.js';
 import { SubscriptionRegistry } from './http/subscription-limits.js';
@@ -110,10 +111,18 @@ const telemetry = createTelemetry({
 // Uploads go to the directory (embedded default) or the database (default on PostgreSQL).
 const attachments = configuredAttachmentStorage();
 
+// Shared buckets (PostgreSQL) are created here so that stopping returns the points this replica
+// holds in leases; in-memory buckets are yoga's own.
+const sharedRateLimiter =
+  config.rateLimit.enabled && config.rateLimit.store === 'postgres'
+    ? new SharedCostRateLimiter(db, config.rateLimit, { onError: (error, message) => logger.warn({ err: error }, message) })
+    : undefined;
+
 let stopping = false;
 const server = createHttpServer({
   database,
   attachments,
+  rateLimiter: sharedRateLimiter,
   draining: () => stopping,
   telemetry,
   subscriptions,
@@ -195,6 +204,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close(async () => {
     clearInterval(idleSweeper);
     await webhooks.stop();
+    await sharedRateLimiter?.close();
     await adminSocket?.close();
     await database.close();
     logger.info('database closed; exiting');

@@ -68,6 +68,15 @@ describe('SharedCostRateLimiter', () => {
     expect((await bucket('k3'))!.available).toBeCloseTo(390, 0);
   });
 
+  it('returns what it holds when closed (a stopping server)', async () => {
+    const shared = new SharedCostRateLimiter(app.database.prisma, CONFIG, { leaseSize: 100, flushIntervalMs: 60_000 });
+    await shared.take('k5', 30);
+    shared.refund('k5', 10);
+    expect((await bucket('k5'))!.available).toBeCloseTo(370, 0);
+    await shared.close();
+    expect((await bucket('k5'))!.available).toBeCloseTo(480, 0);
+  });
+
   it('returns an idle key\'s lease to the shared bucket', async () => {
     const shared = new SharedCostRateLimiter(app.database.prisma, CONFIG, { leaseSize: 100, flushIntervalMs: 50 });
     limiters.push(shared);

@@ -181,12 +181,16 @@ export function createHttpServer(options: ServerOptions): Server {
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
       }
       if (url.pathname.startsWith(ATTACHMENT_DOWNLOAD_PREFIX)) {
-        return await serveAttachmentDownload(req, res, url.pathname, {
+        const started = performance.now();
+        await serveAttachmentDownload(req, res, url.pathname, {
           db: options.database.prisma,
           apiKeys,
           storage: attachments,
           onError: (error, message) => telemetry.logger.warn({ err: error }, message),
         });
+        // One line per download, like GraphQL requests' (never the key; the id is opaque).
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        return telemetry.logger.info({ method: req.method, path: ATTACHMENT_DOWNLOAD_PREFIX, status: res.statusCode, durationMs }, 'attachment download');
       }
       if (url.pathname === '/metrics' && options.metrics) {
         const token = options.metrics.token;

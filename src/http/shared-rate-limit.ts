@@ -8,12 +8,14 @@
  * takes points in *leases*: when what it holds for a key does not cover a request, one statement
  * takes the missing points plus a lease (a tenth of the bucket by default); later requests spend
  * the lease in memory, and refunds go back into it. What a replica holds is taken from the shared
- * bucket, so every replica sees it as spent: together they never exceed the bucket. A key's held
- * points above one lease, and all of an idle key's points (idle for a flush interval), are
- * returned to the shared bucket by a timer, off the request path, in one statement per flush.
+ * bucket, so every replica sees it as spent. A key's held points above one lease, and all of an
+ * idle key's points (idle for a flush interval), are returned to the shared bucket by a timer,
+ * off the request path, in one statement per flush.
  *
- * Exactness, honestly: a replica may refuse while another still holds an unspent lease for the
- * key (at most one lease plus the refunds of one flush interval per replica), and
+ * Exactness, honestly: held points do not count against the shared bucket's refill, so a key's
+ * largest burst over N replicas is the bucket plus what they hold (about one lease each, plus the
+ * refunds of one flush interval) rather than N buckets; a replica may refuse while another still
+ * holds an unspent lease for the key; and
  * `throttleStatus.currentlyAvailable` is what this replica last saw in the shared bucket plus what
  * it holds. Should the database fail, requests are let through (and the error is reported):
  * throttling is a defence, not a reason to refuse every query.

@@ -17,6 +17,11 @@ export interface Config {
   attachmentsDir: string;
   /** Largest accepted attachment upload, in bytes (multipart requests may be this big, plus a little). */
   maxUploadBytes: number;
+  /**
+   * Where new uploads' bytes go: `directory` (attachmentsDir, this machine only) or `database`
+   * (chunks in PostgreSQL, seen by every replica). `database` unless DATABASE_URL is unset.
+   */
+  attachmentStore: 'directory' | 'database';
   /** Seed a demo organization on first start with an empty database. */
   seedDemo: boolean;
   /** PostgreSQL only: the longest one SQL statement may run. */
@@ -62,6 +67,12 @@ export interface RateLimitConfig {
   bucketSize: number;
   /** Cost restored per second. */
   restoreRate: number;
+  /**
+   * Where the buckets live: `memory` (this process; with N replicas a key gets N× the budget) or
+   * `postgres` (one bucket per key shared by every replica, src/http/shared-rate-limit.ts).
+   * Absent means memory.
+   */
+  store?: 'memory' | 'postgres';
 }
 
 export interface AccessConfig {
@@ -130,11 +141,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBreadth: intFromEnv(env, 'ALLOT_MAX_BREADTH', DEFAULT_LIMITS.maxBreadth),
     maxResponseItems: intFromEnv(env, 'ALLOT_MAX_RESPONSE_ITEMS', DEFAULT_LIMITS.maxResponseItems),
   };
+  const databaseUrl = env.DATABASE_URL || undefined;
   const rateLimit: RateLimitConfig = {
     enabled: boolFromEnv(env, 'ALLOT_RATE_LIMIT', true),
     bucketSize: intFromEnv(env, 'ALLOT_RATE_LIMIT_BUCKET', 1000),
     restoreRate: intFromEnv(env, 'ALLOT_RATE_LIMIT_RESTORE_PER_SECOND', 50),
+    // On PostgreSQL replicas are the point, so they share their buckets unless told otherwise.
+    store: oneOf<'memory' | 'postgres'>(env, 'ALLOT_RATE_LIMIT_STORE', ['memory', 'postgres'], databaseUrl ? 'postgres' : 'memory'),
   };
+  if (rateLimit.store === 'postgres' && !databaseUrl) {
+    throw new Error('ALLOT_RATE_LIMIT_STORE=postgres needs DATABASE_URL: the embedded database belongs to one process, whose memory is the store');
+  }
   if (rateLimit.enabled && rateLimit.bucketSize < limits.maxCost) {
     throw new Error('ALLOT_RATE_LIMIT_BUCKET must be at least ALLOT_MAX_COST, or the largest allowed query could never run');
   }
@@ -154,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: intFromEnv(env, 'ALLOT_MAX_BODY_BYTES', 100 * 1024),
     attachmentsDir: path.resolve(env.ALLOT_ATTACHMENTS_DIR || path.join(dataDir, 'attachments')),
     maxUploadBytes: intFromEnv(env, 'ALLOT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    // Replicas on PostgreSQL must all serve every upload: the database is the one store they share.
+    attachmentStore: oneOf<'directory' | 'database'>(env, 'ALLOT_ATTACHMENT_STORE', ['directory', 'database'], databaseUrl ? 'database' : 'directory'),
     seedDemo: env.ALLOT_SEED_DEMO !== 'false',
     statementTimeoutMs,
     lockTimeoutMs,

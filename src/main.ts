@@ -12,6 +12,9 @@ import { openDatabase, type Database } from './db/open.js';
 import { createLogger, createTelemetry, loadTracer } from './http/observability.js';
 import { startAdminSocket } from './http/admin-socket.js';
 import { createHttpServer } from './http/server.js';
+import { SharedCostRateLimiter } from './http/shared-rate-limit.js';
+import { configuredAttachmentStorage } from './http/yoga.js';
+import { sweepOrphanedAttachmentFiles } from './services/attachments/orphan-sweep.js';
 import { SubscriptionRegistry } from './http/subscription-limits.js';
 import { startBanner } from './http/start-banner.js';
 import { seedDemoOrganization } from './services/demo.js';
@@ -105,9 +108,21 @@ const telemetry = createTelemetry({
   poolStats: database.poolStats,
 });
 
+// Uploads go to the directory (embedded default) or the database (default on PostgreSQL).
+const attachments = configuredAttachmentStorage();
+
+// Shared buckets (PostgreSQL) are created here so that stopping returns the points this replica
+// holds in leases; in-memory buckets are yoga's own.
+const sharedRateLimiter =
+  config.rateLimit.enabled && config.rateLimit.store === 'postgres'
+    ? new SharedCostRateLimiter(db, config.rateLimit, { onError: (error, message) => logger.warn({ err: error }, message) })
+    : undefined;
+
 let stopping = false;
 const server = createHttpServer({
   database,
+  attachments,
+  rateLimiter: sharedRateLimiter,
   draining: () => stopping,
   telemetry,
   subscriptions,
@@ -148,7 +163,8 @@ server.listen(config.port, config.host, () => {
 const webhooks = new WebhookDispatcher(db, config.webhooks, (level, fields, message) => logger[level](fields, message));
 if (config.webhooks.dispatch) webhooks.start();
 
-// Idempotency keys are kept at least the retention; older ones are forgotten hourly.
+// Idempotency keys are kept at least the retention; older ones are forgotten hourly, with old
+// webhook history and orphaned attachment files.
 async function purgeOldIdempotencyKeys(): Promise<void> {
   const purged = await purgeIdempotencyRecords(db, config.idempotencyRetentionHours).catch((error: unknown) => {
     logger.warn({ err: error }, 'idempotency key purge failed; will retry');
@@ -160,6 +176,12 @@ async function purgeOldIdempotencyKeys(): Promise<void> {
     return { deliveries: 0, events: 0 };
   });
   if (webhookHistory.deliveries + webhookHistory.events > 0) logger.info(webhookHistory, 'forgot old webhook deliveries');
+  // Files of uploads whose row never committed (the process died in between).
+  const orphans = await sweepOrphanedAttachmentFiles(db, attachments).catch((error: unknown) => {
+    logger.warn({ err: error }, 'attachment orphan sweep failed; will retry');
+    return [];
+  });
+  if (orphans.length > 0) logger.info({ removed: orphans.length }, 'removed attachment files no attachment names');
 }
 void purgeOldIdempotencyKeys();
 const purgeTimer = setInterval(() => void purgeOldIdempotencyKeys(), 3_600_000);
@@ -182,6 +204,7 @@ async function shutdown(signal: string): Promise<void> {
   server.close(async () => {
     clearInterval(idleSweeper);
     await webhooks.stop();
+    await sharedRateLimiter?.close();
     await adminSocket?.close();
     await database.close();
     logger.info('database closed; exiting');

@@ -13,7 +13,7 @@ import { complexityFromQuery, type ComplexityResult } from '@pothos/plugin-compl
 import { getOperationAST, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { QueryLimits } from '../config.js';
-import type { CostRateLimiter, ThrottleStatus } from './rate-limit.js';
+import type { RateLimiter, ThrottleStatus } from './rate-limit.js';
 import { refusal } from './refusal.js';
 
 export interface QueryCost {
@@ -66,7 +66,7 @@ export function countResolvedObjects(data: unknown): number {
 export interface QueryCostOptions {
   limits: Pick<QueryLimits, 'maxCost' | 'maxBreadth'>;
   /** Absent: no throttling, but cost is still measured, limited and reported. */
-  limiter?: CostRateLimiter;
+  limiter?: RateLimiter;
   /** Whose bucket a request spends: the API key's id; undefined for anonymous requests. */
   bucketKey(context: unknown): string | undefined;
   /** Told the cost of each executed request (for metrics and logs). */
@@ -112,7 +112,7 @@ export function queryCostPlugin(options: QueryCostOptions): Plugin {
       const key = options.limiter ? options.bucketKey(args.contextValue) : undefined;
       let throttleStatus: ThrottleStatus | undefined;
       if (options.limiter && key) {
-        const taken = options.limiter.take(key, requested);
+        const taken = await options.limiter.take(key, requested);
         if (!taken.allowed) {
           return refuse(
             refusal('THROTTLED', `Throttled: this query costs ${requested} and ${taken.status.currentlyAvailable} is available; retry in ${taken.retryAfterSeconds} s`, 429, {

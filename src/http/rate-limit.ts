@@ -4,9 +4,9 @@
  * and points flow back at `restoreRate` per second. A request that does not fit is refused with
  * the seconds to wait until it would.
  *
- * In-memory, per process: with several replicas each one keeps its own buckets, so a key gets
- * up to N× the budget. A shared store belongs behind this same interface (`take` / `refund` as one
- * Redis Lua script per call, keyed by API key id) and is the place to plug it in.
+ * `CostRateLimiter` keeps the buckets in memory, per process: right for the embedded database
+ * (one process). Replicas on one PostgreSQL share their buckets through `SharedCostRateLimiter`
+ * (./shared-rate-limit.ts, ALLOT_RATE_LIMIT_STORE=postgres), behind the same `RateLimiter` interface.
  */
 import type { RateLimitConfig } from '../config.js';
 
@@ -20,6 +20,14 @@ export type TakeResult =
   | { allowed: true; status: ThrottleStatus }
   | { allowed: false; status: ThrottleStatus; retryAfterSeconds: number };
 
+/** What the cost plugin (./query-cost.ts) needs from a store of buckets. */
+export interface RateLimiter {
+  /** Takes `cost` points from `key`'s bucket, or refuses with the seconds to wait. */
+  take(key: string, cost: number): TakeResult | Promise<TakeResult>;
+  /** Gives back the part of a request's requested cost it did not use. */
+  refund(key: string, points: number): ThrottleStatus;
+}
+
 interface Bucket {
   available: number;
   updatedAt: number;
@@ -28,7 +36,7 @@ interface Bucket {
 /** Buckets that have refilled completely are forgotten past this many keys, to bound memory. */
 const SWEEP_ABOVE = 10_000;
 
-export class CostRateLimiter {
+export class CostRateLimiter implements RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(

@@ -4,7 +4,8 @@
  * multipart uploads refused before their body is read unless they carry the CSRF header and a
  * valid API key, and then streamed to yoga with their limit counted as the bytes arrive,
  * the time allowed to receive a request, the liveness / readiness probes, which answer without an
- * API key, Prometheus' /metrics, and the landing page at `/`.
+ * API key, Prometheus' /metrics, attachment downloads (./attachment-download.ts), and the landing
+ * page at `/`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -12,6 +13,8 @@ import { Transform } from 'node:stream';
 import type { Database } from '../db/open.js';
 import type { AttachmentStorage } from '../services/attachments/attachment-storage.js';
 import { CSRF_HEADER } from './access.js';
+import { createSharedAlertPubSub } from './alert-pubsub.js';
+import { ATTACHMENT_DOWNLOAD_PREFIX, serveAttachmentDownload } from './attachment-download.js';
 import { createApiKeyCache, DEFAULT_API_KEY_CACHE_TTL_MS, type ApiKeyCache } from './api-key-cache.js';
 import { renderLandingPage } from './landing-page.js';
 import { createLogger, createTelemetry } from './observability.js';
@@ -153,7 +156,13 @@ export function createHttpServer(options: ServerOptions): Server {
     createTelemetry({ logger: createLogger({ level: 'silent' }), databaseUp: () => options.database.ping(), poolStats: options.database.poolStats });
   const attachments = options.attachments ?? configuredAttachmentStorage();
   const apiKeys = options.apiKeys ?? createApiKeyCache(options.database, options.apiKeyCacheTtlMs ?? DEFAULT_API_KEY_CACHE_TTL_MS);
-  const yoga = createAllotYoga({ ...options, attachments, telemetry, apiKeys, db: options.database.prisma });
+  // On PostgreSQL a budget alert recorded by any replica reaches the subscribers of all of them.
+  const alerts =
+    options.alerts ??
+    (options.database.listen
+      ? createSharedAlertPubSub(options.database, { onError: (error, message) => telemetry.logger.warn({ err: error }, message) })
+      : undefined);
+  const yoga = createAllotYoga({ ...options, attachments, telemetry, apiKeys, alerts, db: options.database.prisma });
 
   const server = createServer(async (req, res) => {
     try {
@@ -171,6 +180,18 @@ export function createHttpServer(options: ServerOptions): Server {
         if (options.draining?.()) return sendJson(res, 503, { status: 'shutting down' });
         const ready = await options.database.ping();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable' });
+      }
+      if (url.pathname.startsWith(ATTACHMENT_DOWNLOAD_PREFIX)) {
+        const started = performance.now();
+        await serveAttachmentDownload(req, res, url.pathname, {
+          db: options.database.prisma,
+          apiKeys,
+          storage: attachments,
+          onError: (error, message) => telemetry.logger.warn({ err: error }, message),
+        });
+        // One line per download, like GraphQL requests' (never the key; the id is opaque).
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        return telemetry.logger.info({ method: req.method, path: ATTACHMENT_DOWNLOAD_PREFIX, status: res.statusCode, durationMs }, 'attachment download');
       }
       if (url.pathname === '/metrics' && options.metrics) {
         const token = options.metrics.token;

@@ -31,7 +31,8 @@ import { nodesLimitPlugin } from './nodes-limit.js';
 import { queryCostPlugin } from './query-cost.js';
 import { responseSizePlugin } from './response-size.js';
 import { SubscriptionRegistry, subscriptionLimitsPlugin } from './subscription-limits.js';
-import { CostRateLimiter } from './rate-limit.js';
+import { CostRateLimiter, type RateLimiter } from './rate-limit.js';
+import { SharedCostRateLimiter } from './shared-rate-limit.js';
 
 export interface HardeningOptions {
   limits: QueryLimits;
@@ -53,7 +54,8 @@ export interface YogaOptions {
   db: Db;
   /**
    * Attachment bytes (uploads through the GraphQL multipart request) and their size limit.
-   * Default: the configured directory and limit (ALLOT_ATTACHMENTS_DIR / ALLOT_MAX_UPLOAD_BYTES).
+   * Default: the configured store, directory and limit (ALLOT_ATTACHMENT_STORE / ALLOT_ATTACHMENTS_DIR /
+   * ALLOT_MAX_UPLOAD_BYTES).
    */
   attachments?: AttachmentStorage;
   /** GraphiQL on /graphql (GET from a browser). Off in production. */
@@ -72,6 +74,8 @@ export interface YogaOptions {
   apiKeys?: ApiKeyCache;
   /** Bounds open subscriptions and ends a revoked key's. Default: one with the default limits. */
   subscriptions?: SubscriptionRegistry;
+  /** Where rate-limit buckets live. Default: as `hardening.rateLimit` says (store, size, rate). */
+  rateLimiter?: RateLimiter;
   /** Which webhook URLs may be registered. Default: the configured policy (ALLOT_WEBHOOK_*). */
   webhookTargets?: WebhookTargetPolicy;
 }
@@ -91,7 +95,16 @@ function anonymousContext(db: Db): Context {
 /** The storage the configuration names; its directory is only created on the first upload. */
 export function configuredAttachmentStorage(): AttachmentStorage {
   const config = loadConfig();
-  return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes });
+  return new AttachmentStorage({ directory: config.attachmentsDir, maxBytes: config.maxUploadBytes, store: config.attachmentStore });
+}
+
+/** Off unless enabled; in this process's memory, or shared through the database (`store: 'postgres'`). */
+function configuredRateLimiter(db: Db, config: RateLimitConfig | undefined, telemetry: Telemetry): RateLimiter | undefined {
+  if (!config?.enabled) return undefined;
+  if (config.store === 'postgres') {
+    return new SharedCostRateLimiter(db, config, { onError: (error, message) => telemetry.logger.warn({ err: error }, message) });
+  }
+  return new CostRateLimiter(config);
 }
 
 export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Context> {
@@ -102,7 +115,7 @@ export function createAllotYoga(options: YogaOptions): YogaServerInstance<Record
   const alerts = options.alerts ?? createAlertPubSub();
   const webhookTargets = options.webhookTargets ?? loadConfig().webhooks.targets;
   const apiKeys = options.apiKeys ?? new ApiKeyCache(options.db, { ttlMs: DEFAULT_API_KEY_CACHE_TTL_MS });
-  const limiter = hardening.rateLimit?.enabled ? new CostRateLimiter(hardening.rateLimit) : undefined;
+  const limiter = options.rateLimiter ?? configuredRateLimiter(options.db, hardening.rateLimit, telemetry);
   const manifestPath = hardening.access.persistedOperationsPath;
   const subscriptions = options.subscriptions ?? new SubscriptionRegistry();
 

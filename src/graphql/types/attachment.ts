@@ -9,6 +9,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { AttachmentOwnerInput } from '../../services/attachments/attachment-owner.js';
 import { createAttachment, deleteAttachment, updateAttachment, uploadAttachment, type UploadedFile } from '../../services/attachments/attachments.js';
 import { builder, PAGING } from '../builder.js';
+import { attachmentDownloadPath } from '../download-path.js';
 import { decodeIdOf } from '../global-id.js';
 import { containsText } from '../search-text.js';
 import { defineMutation, type InputFieldBuilder } from '../mutation.js';
@@ -63,6 +64,13 @@ builder.prismaNode('Attachment', {
     sizeBytes: t.exposeInt('sizeBytes', { description: 'The size in bytes: measured for uploads, as the client stated it for metadata-only records.' }),
     sha256: t.exposeString('sha256', { nullable: true, description: 'The SHA-256 of the stored bytes, 64 lowercase hex digits; null for metadata-only records.' }),
     stored: t.boolean({ description: 'Whether the bytes are stored by Allot.', select: { storageKey: true }, resolve: (row) => row.storageKey !== null }),
+    downloadUrl: t.string({
+      nullable: true,
+      description:
+        'Where to GET the stored bytes, a path on this server (e.g. "/attachments/<id>"), sent with the same Authorization header; answered with the stored content type as a download. Null when no bytes are stored (metadata-only records).',
+      select: { storageKey: true, id: true },
+      resolve: (row) => (row.storageKey === null ? null : attachmentDownloadPath(row.id)),
+    }),
     description: t.exposeString('description', { nullable: true, description: 'Free text about the file; null when none was given.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the file was attached.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the file name or description was last changed (or when it was attached).' }),

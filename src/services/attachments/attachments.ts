@@ -49,7 +49,7 @@ export interface UploadAttachmentInput extends AttachmentOwnerInput {
  * description, not exactly one owner.
  *
  * The owner is locked before the bytes are written, so a wrong id costs no disk write; the bytes
- * are removed again if the attachment row does not commit.
+ * commit with the attachment row (database) or are removed again if it does not (directory).
  */
 export const uploadAttachment = service(
   [FileTooLargeError, FileTypeRefusedError, NotFoundError, InvalidInputError],
@@ -72,8 +72,7 @@ export const uploadAttachment = service(
       throw new FileTypeRefusedError(`${fileName} is not one of the accepted types: ${ALLOWED_CONTENT_TYPES.join(', ')}`, 'file');
     }
     const owner = await lockAttachmentOwner(tx, viewer, input);
-    const storageKey = await storage.save(viewer.organizationId, bytes);
-    uow.afterRollback(() => storage.remove(storageKey));
+    const storageKey = storage.newStorageKey(viewer.organizationId);
     const attachment = await tx.attachment.create({
       data: {
         organizationId: viewer.organizationId,
@@ -86,6 +85,8 @@ export const uploadAttachment = service(
         description,
       },
     });
+    // After the row (the database's chunks reference it); in this transaction either way.
+    await storage.write(uow, attachment.id, storageKey, bytes);
     await recordChange(tx, viewer, { entityType: 'Attachment', entityId: attachment.id, action: 'NEW', comment: `${fileName} (${contentType})` });
     await recordOwnerChange(tx, viewer, owner, `Attached file "${fileName}"`);
     return attachment;

@@ -125,6 +125,31 @@ describe('closeAccount', () => {
     expect(error.message).toContain('0.01 EUR');
   });
 
+  it('refuses an account with an unposted record or transfer with ACCOUNT_IN_USE, and closes it once they are gone', async () => {
+    const id = await newAccount();
+    const other = await newAccount();
+    const mutate = async (query: string, input: Record<string, unknown>) => (await app.gql(query, { input })).data!;
+    const expense = await mutate(
+      'mutation($input: CreateExpenseInput!) { createExpense(input: $input) { ... on CreateExpenseSuccess { expense { id posted } } } }',
+      { title: 'Planned', amount: '5.00', accountId: id },
+    );
+    expect(expense.createExpense.expense.posted).toBe(false);
+    const record = await expectRefused(CLOSE_ACCOUNT, 'closeAccount', { id }, 'AccountInUseError', 'ACCOUNT_IN_USE');
+    expect(record.message).toContain('1 unposted record(s) and 0 unposted transfer(s)');
+    await mutate('mutation($input: DeleteExpenseInput!) { deleteExpense(input: $input) { __typename } }', { id: expense.createExpense.expense.id });
+
+    const transfer = await mutate(
+      'mutation($input: TransferFundsInput!) { transferFunds(input: $input) { ... on TransferFundsSuccess { transfer { id posted } } } }',
+      { fromAccountId: other, toAccountId: id, amount: '1.00', title: 'Planned move' },
+    );
+    expect(transfer.transferFunds.transfer.posted).toBe(false);
+    await expectRefused(CLOSE_ACCOUNT, 'closeAccount', { id }, 'AccountInUseError', 'ACCOUNT_IN_USE');
+    await mutate('mutation($input: CancelTransferInput!) { cancelTransfer(input: $input) { __typename } }', { id: transfer.transferFunds.transfer.id });
+
+    const closed = await app.gql(CLOSE_ACCOUNT, { input: { id } });
+    expect(closed.data?.closeAccount).toEqual({ __typename: 'CloseAccountSuccess', account: { id, closed: true } });
+  });
+
   it('refuses a closed account with ACCOUNT_CLOSED', async () => {
     const id = await newAccount();
     await app.gql(CLOSE_ACCOUNT, { input: { id } });

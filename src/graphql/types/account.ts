@@ -93,7 +93,8 @@ defineMutation({
 
 defineMutation({
   name: 'closeAccount',
-  description: 'Closes an account for good. Refused with ACCOUNT_NOT_EMPTY while its balance is not zero: move the money out first.',
+  description:
+    'Closes an account for good. Refused with ACCOUNT_NOT_EMPTY while its balance is not zero (move the money out first) and with ACCOUNT_IN_USE while unposted records or transfers name it (post or delete the records, post or cancel the transfers).',
   input: (t) => ({ id: t.id({ required: true, description: 'The global id of the account to close.' }) }),
   ids: { id: 'Account' },
   service: closeAccount,

@@ -5,6 +5,7 @@
  */
 import {
   AccountClosedError,
+  AccountInUseError,
   AccountNotEmptyError,
   InvalidAmountError,
   InvalidInputError,
@@ -79,15 +80,30 @@ export const updateAccount = service(
   },
 );
 
-/** Closes an account. Refused while it holds money (ACCOUNT_NOT_EMPTY): move the money out first. */
+/**
+ * Closes an account. Refused while it holds money (ACCOUNT_NOT_EMPTY: move the money out first)
+ * and while unposted records or transfers name it (ACCOUNT_IN_USE): a closed account takes no
+ * postings, so they could never be posted. Post or delete the records, post or cancel the transfers.
+ */
 export const closeAccount = service(
-  [NotFoundError, AccountClosedError, AccountNotEmptyError],
+  [NotFoundError, AccountClosedError, AccountNotEmptyError, AccountInUseError],
   async ({ tx, viewer }, input: { id: string }): Promise<Account> => {
     const account = await lockAccount(tx, viewer, input.id, 'id');
     requireOpen(account, 'id');
     if (account.balanceMinor !== 0n) {
       throw new AccountNotEmptyError(
         `Account "${account.name}" holds ${formatMoney(account.balanceMinor, account.currency)} ${account.currency}; move it out before closing`,
+        'id',
+      );
+    }
+    const unpostedRecords = await tx.entry.count({ where: { accountId: account.id, posted: false } });
+    const unpostedTransfers = await tx.transfer.count({
+      where: { OR: [{ fromAccountId: account.id }, { toAccountId: account.id }], posted: false, cancelledAt: null },
+    });
+    if (unpostedRecords + unpostedTransfers > 0) {
+      throw new AccountInUseError(
+        `Account "${account.name}" still has ${unpostedRecords} unposted record(s) and ${unpostedTransfers} unposted transfer(s); ` +
+          'post or delete the records and post or cancel the transfers before closing',
         'id',
       );
     }

@@ -42,6 +42,15 @@ async function closedAfterSpending(s: LedgerScenario) {
   return spent;
 }
 
+/**
+ * An account closed while an unposted record or transfer names it. closeAccount refuses that
+ * (ACCOUNT_IN_USE); a close racing a create, or data from before the rule, can still leave one,
+ * and posting it must then be refused.
+ */
+async function closedUnderUnposted(accountId: string) {
+  await db().account.update({ where: { id: accountId }, data: { closedAt: new Date() } });
+}
+
 async function run(mutation: string, input: Record<string, unknown>) {
   const inputType = `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input`;
   const res = await app.gql(
@@ -123,7 +132,7 @@ const cases: Case[] = [
   ['postExpense', 'ALREADY_POSTED', async (s) => ({ id: gid('Expense', (await expense(s, '1', { post: true })).id) })],
   ['postExpense', 'ACCOUNT_CLOSED', async (s) => {
     const planned = await expense(s, '1');
-    await closedAfterSpending(s);
+    await closedUnderUnposted(s.cash.id);
     return { id: gid('Expense', planned.id) };
   }],
   ['postExpense', 'INSUFFICIENT_FUNDS', async (s) => ({ id: gid('Expense', (await expense(s, '1000.01')).id) })],
@@ -144,7 +153,7 @@ const cases: Case[] = [
   ['postIncome', 'ALREADY_POSTED', async (s) => ({ id: gid('Income', (await income(s, '1', { post: true })).id) })],
   ['postIncome', 'ACCOUNT_CLOSED', async (s) => {
     const i = await income(s);
-    await runService(db(), viewer(), closeAccount, { id: s.bank.id });
+    await closedUnderUnposted(s.bank.id);
     return { id: gid('Income', i.id) };
   }],
   // unpostExpense
@@ -195,7 +204,7 @@ const cases: Case[] = [
   }],
   ['postTransfer', 'ACCOUNT_CLOSED', async (s) => {
     const t = await runService(db(), viewer(), transferFunds, { fromAccountId: s.bank.id, toAccountId: s.cash.id, amount: '1', title: 't' });
-    await runService(db(), viewer(), closeAccount, { id: s.bank.id });
+    await closedUnderUnposted(s.bank.id);
     return { id: gid('Transfer', t.id) };
   }],
   ['postTransfer', 'INSUFFICIENT_FUNDS', async (s) =>

@@ -81,6 +81,34 @@ export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, fie
   return account;
 }
 
+/** A category as a new record's checks need it. */
+export interface CategoryKindAndTitle {
+  kind: EntryKind;
+  title: string;
+}
+
+/**
+ * `lockAccount`, also reading in the same statement the category a new record names (null when it
+ * names none, or one that is not in this organization): create-and-post checks its category
+ * without a round trip of its own. Only the account is locked.
+ */
+export async function lockAccountReadingCategory(
+  tx: Tx,
+  viewer: Viewer,
+  accountId: string,
+  categoryId: string | null,
+): Promise<{ account: Account; category: CategoryKindAndTitle | null }> {
+  const [row] = await waitingForLock(tx, () => tx.$queryRaw<Array<Account & { categoryKind: EntryKind | null; categoryTitle: string | null }>>`
+    SELECT a.*, c.kind::text AS "categoryKind", c.title AS "categoryTitle"
+      FROM "Account" a
+      LEFT JOIN "Category" c ON c.id = ${categoryId}::uuid AND c."organizationId" = ${viewer.organizationId}::uuid
+     WHERE a.id = ${accountId}::uuid AND a."organizationId" = ${viewer.organizationId}::uuid
+       FOR NO KEY UPDATE OF a`);
+  if (!row) throw new NotFoundError('Account', 'accountId');
+  const { categoryKind, categoryTitle, ...account } = row;
+  return { account, category: categoryKind && categoryTitle !== null ? { kind: categoryKind, title: categoryTitle } : null };
+}
+
 /** Accounts in id order, so two operations on the same accounts (opposite transfers) cannot deadlock. */
 export async function lockAccounts(tx: Tx, viewer: Viewer, accountIds: Iterable<string>, field = 'accountId'): Promise<Map<string, Account>> {
   const accounts = new Map<string, Account>();

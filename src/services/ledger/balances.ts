@@ -1,8 +1,10 @@
 /**
- * The one place that changes `Account.balanceMinor`. Postings, unpostings, re-postings of edited
- * records, transfers and their cancellation all describe their effect as signed deltas per account
- * and apply them here, inside their own transaction, so the running balance always equals
- * opening + posted incomes − posted expenses ± posted transfers.
+ * The one place that changes `Account.balanceMinor`, but for a record created posted, whose insert
+ * moves the balance in its own statement (./entry-insert.ts) after `checkBalanceChange` here.
+ * Postings, unpostings, re-postings of edited records, transfers and their cancellation all
+ * describe their effect as signed deltas per account and apply them here, inside their own
+ * transaction, so the running balance always equals opening + posted incomes − posted expenses ±
+ * posted transfers.
  *
  * Accounts are locked in id order (core/row-locks.ts says why, and why FOR NO KEY UPDATE): two
  * operations touching the same two accounts (e.g. transfers in opposite directions) always lock
@@ -76,6 +78,6 @@ export function checkBalanceChange(account: Account, delta: bigint, what: string
 }
 
 /** Moves a checked `delta` on a locked account (`checkBalanceChange` first). */
-export function writeBalanceChange(tx: Tx, accountId: string, delta: bigint): Promise<Account> {
+function writeBalanceChange(tx: Tx, accountId: string, delta: bigint): Promise<Account> {
   return tx.account.update({ where: { id: accountId }, data: { balanceMinor: { increment: delta } } });
 }

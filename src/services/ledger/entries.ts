@@ -34,15 +34,16 @@ import type { AttachmentStorage } from '../attachments/attachment-storage.js';
 import { diffFields, recordChange, recordChanges, type ChangeRecord, type Changes } from '../core/changelog.js';
 import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
-import { lockAccount, lockBudget, lockEntry } from '../core/row-locks.js';
+import { lockAccountReadingCategory, lockBudget, lockEntry } from '../core/row-locks.js';
 import { errorsOf, service } from '../core/service.js';
 import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 import { changeSpend } from '../budgets/spend.js';
 import { requireOpen } from './accounts.js';
-import { applyBalanceChanges, checkBalanceChange, writeBalanceChange } from './balances.js';
+import { applyBalanceChanges, checkBalanceChange } from './balances.js';
 import { writeWithBudgetRecharge, type EntryData } from './entry-budget-spend.js';
-import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount } from './entry-references.js';
+import { insertEntryRow, type NewEntry } from './entry-insert.js';
+import { findBudgetFor, findCategoryOfKind, findCounterparty, findOpenAccount, requireCategoryOfKind } from './entry-references.js';
 import { balanceEffect, countedBudget, KIND_NAME, postedComment, postingWhat, postLockedEntry, type EntryResult } from './posting.js';
 
 const MAX_INVOICE_NUMBER_LENGTH = 100;
@@ -149,39 +150,42 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
   // Posting locks the account (and changeSpend the budget) before the insert: the insert's
   // foreign keys take KEY SHARE locks on the same rows, and two creates each holding KEY SHARE on
   // the budget while waiting for FOR UPDATE would deadlock. Order: account, budget (core/row-locks.ts).
-  const account = input.post ? await lockOpenAccount(tx, viewer, input.accountId) : await findOpenAccount(tx, viewer, input.accountId);
+  // The lock's statement also reads the category.
+  const locked = input.post ? await lockAccountReadingCategory(tx, viewer, input.accountId, input.categoryId ?? null) : null;
+  if (locked) requireOpen(locked.account);
+  const account = locked?.account ?? (await findOpenAccount(tx, viewer, input.accountId));
   const amountMinor = parseMoney(input.amount, account.currency, 'amount', 'positive');
-  if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
+  if (input.categoryId && locked) requireCategoryOfKind(locked.category, input.kind);
+  else if (input.categoryId) await findCategoryOfKind(tx, viewer, input.categoryId, input.kind);
   if (input.counterpartyId) await findCounterparty(tx, viewer, input.counterpartyId);
   if (input.budgetId) await findBudgetFor(tx, viewer, input.budgetId, input.kind, account);
   const refusal = input.post ? postingRefusal(account, input.kind, amountMinor) : null;
   const posted = Boolean(input.post) && !refusal;
   const now = new Date();
-  // A category, budget or counterparty deleted since it was checked answers NOT_FOUND, as if missing.
-  const create = () =>
-    tx.entry.create({
-      data: {
-        organizationId: viewer.organizationId,
-        kind: input.kind,
-        title,
-        description,
-        categoryId: input.categoryId ?? null,
-        accountId: account.id,
-        amountMinor,
-        ...periodOf(input.plannedDate, { periodYear: now.getUTCFullYear(), periodMonth: now.getUTCMonth() + 1 }),
-        plannedDate: input.plannedDate ?? null,
-        invoiceNumber,
-        invoiceDate: input.invoiceDate ?? null,
-        invoicePaidDate: input.invoicePaidDate ?? null,
-        dealRef,
-        counterpartyId: input.counterpartyId ?? null,
-        budgetId: input.budgetId ?? null,
-        authorId: viewer.userId,
-        // Created posted rather than inserted and then updated: one write of the row.
-        posted,
-        postedAt: posted ? now : null,
-      },
-    }).catch(rethrowMissingReference);
+  const row: NewEntry = {
+    organizationId: viewer.organizationId,
+    kind: input.kind,
+    title,
+    description,
+    categoryId: input.categoryId ?? null,
+    accountId: account.id,
+    amountMinor,
+    ...periodOf(input.plannedDate, { periodYear: now.getUTCFullYear(), periodMonth: now.getUTCMonth() + 1 }),
+    plannedDate: input.plannedDate ?? null,
+    invoiceNumber,
+    invoiceDate: input.invoiceDate ?? null,
+    invoicePaidDate: input.invoicePaidDate ?? null,
+    dealRef,
+    counterpartyId: input.counterpartyId ?? null,
+    budgetId: input.budgetId ?? null,
+    authorId: viewer.userId,
+    // Created posted rather than inserted and then updated: one write of the row.
+    posted,
+    postedAt: posted ? now : null,
+  };
+  // The balance moves in the insert's statement (checked above by postingRefusal). A category,
+  // budget or counterparty deleted since it was checked answers NOT_FOUND, as if missing.
+  const create = () => insertEntryRow(tx, row, now, posted ? balanceEffect(row) : 0n).catch(rethrowMissingReference);
   const added: ChangeRecord = {
     entityType: 'Entry',
     entityId: '',
@@ -195,18 +199,11 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
   }
   const counted = countedBudget({ kind: input.kind, budgetId: input.budgetId ?? null });
   const { result: entry, alerts } = await changeSpend(tx, viewer, counted, create, { currency: account.currency });
-  await writeBalanceChange(tx, account.id, balanceEffect(entry));
   await recordChanges(tx, viewer, [
     { ...added, entityId: entry.id },
     { entityType: 'Entry', entityId: entry.id, action: 'POSTED', comment: postedComment(entry, account.currency) },
   ]);
   return { entry, alerts, notPostedReason: null };
-}
-
-async function lockOpenAccount(tx: Tx, viewer: Viewer, accountId: string): Promise<Account> {
-  const account = await lockAccount(tx, viewer, accountId);
-  requireOpen(account);
-  return account;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import type { Account, Budget, Category, Counterparty, EntryKind } from '../../generated/prisma/client.js';
 import { requireOpen } from './accounts.js';
 import { findCategory } from './categories.js';
+import type { CategoryKindAndTitle } from '../core/row-locks.js';
 import type { Tx } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 
@@ -26,13 +27,22 @@ export async function findOpenAccount(tx: Tx, viewer: Viewer, accountId: string,
 /** @throws NotFoundError, CategoryKindMismatchError (an income under an expense category) */
 export async function findCategoryOfKind(tx: Tx, viewer: Viewer, categoryId: string, kind: EntryKind): Promise<Category> {
   const category = await findCategory(tx, viewer, categoryId, 'categoryId');
+  requireCategoryOfKind(category, kind);
+  return category;
+}
+
+/**
+ * The checks of findCategoryOfKind on a category already read (null: not in this organization).
+ * @throws NotFoundError, CategoryKindMismatchError
+ */
+export function requireCategoryOfKind(category: CategoryKindAndTitle | null, kind: EntryKind): void {
+  if (!category) throw new NotFoundError('Category', 'categoryId');
   if (category.kind !== kind) {
     throw new CategoryKindMismatchError(
       `"${category.title}" is an ${category.kind} category; this record is an ${kind}`,
       'categoryId',
     );
   }
-  return category;
 }
 
 /** @throws NotFoundError */

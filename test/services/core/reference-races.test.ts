@@ -20,6 +20,8 @@ import { runService } from '../../../src/services/core/service.js';
 import type { Viewer } from '../../../src/services/core/viewer.js';
 import { createCategory, deleteCategory } from '../../../src/services/ledger/categories.js';
 import { createEntry, updateEntry } from '../../../src/services/ledger/entries.js';
+import { insertEntryRow } from '../../../src/services/ledger/entry-insert.js';
+import type { Tx } from '../../../src/services/core/unit-of-work.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { usingPostgres } from '../../support/database.js';
 import { budgetFixture, day, transactionFixture, unique } from '../../support/budget-fixtures.js';
@@ -78,6 +80,20 @@ describe('one after the other (every database)', () => {
     expect(translated).toBeInstanceOf(NotFoundError);
     expect(translated).toMatchObject({ code: 'NOT_FOUND', entity: 'Category', field: 'categoryId' });
     expect(await db.entry.count({ where: { title: 'Late' } })).toBe(0);
+  });
+
+  it('so is the refusal of the raw insert createEntry uses, and the balance it would have moved stays', async () => {
+    const before = await db.account.findUniqueOrThrow({ where: { id: s.cash.id } });
+    const row = {
+      organizationId: viewer.organizationId, kind: 'EXPENSE' as const, title: 'Late raw', description: null, accountId: s.cash.id, amountMinor: 100n,
+      periodYear: 2024, periodMonth: 1, plannedDate: null, invoiceNumber: null, invoiceDate: null, invoicePaidDate: null, dealRef: null,
+      counterpartyId: null, budgetId: null, posted: true, postedAt: new Date(), authorId: null, categoryId: '00000000-0000-4000-8000-000000000000',
+    };
+    const refused = await db.$transaction((tx) => insertEntryRow(tx as unknown as Tx, row, new Date(), -100n).catch(rethrowMissingReference)).catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(NotFoundError);
+    expect(refused).toMatchObject({ code: 'NOT_FOUND', entity: 'Category', field: 'categoryId' });
+    expect(await db.entry.count({ where: { title: 'Late raw' } })).toBe(0);
+    expect((await db.account.findUniqueOrThrow({ where: { id: s.cash.id } })).balanceMinor).toBe(before.balanceMinor);
   });
 });
 

@@ -186,6 +186,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
     entityType: 'Entry',
     entityId: '',
     action: 'NEW',
+    nodeType: KIND_NAME[input.kind],
     comment: `Added ${KIND_NAME[input.kind].toLowerCase()} of ${formatMoney(amountMinor, account.currency)} ${account.currency}`,
   };
   if (!posted) {
@@ -198,7 +199,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
   await writeBalanceChange(tx, account.id, balanceEffect(entry));
   await recordChanges(tx, viewer, [
     { ...added, entityId: entry.id },
-    { entityType: 'Entry', entityId: entry.id, action: 'POSTED', comment: postedComment(entry, account.currency) },
+    { entityType: 'Entry', entityId: entry.id, action: 'POSTED', nodeType: KIND_NAME[entry.kind], comment: postedComment(entry, account.currency) },
   ]);
   return { entry, alerts, notPostedReason: null };
 }
@@ -308,7 +309,7 @@ async function changeEntry({ tx, viewer }: UnitOfWork, input: UpdateEntryInput):
     ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, () =>
       tx.entry.update({ where: { id: before.id }, data }).catch(rethrowMissingReference),
     ));
-    await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', changes });
+    await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', nodeType: KIND_NAME[before.kind], changes });
   }
   const posted = await postIfAsked(tx, viewer, entry, input.post);
   return { ...posted, alerts: [...alerts, ...posted.alerts] };
@@ -331,7 +332,7 @@ async function removeEntry(uow: UnitOfWork, input: DeleteEntryInput, kind: Entry
     entityType: 'Entry',
     entityId: entry.id,
     action: 'DELETED',
-    nodeType: entry.kind === 'EXPENSE' ? 'Expense' : 'Income',
+    nodeType: KIND_NAME[entry.kind],
     comment: `Deleted "${entry.title}" (${formatMoney(entry.amountMinor, account.currency)} ${account.currency})${files}`,
   });
   await recordChanges(

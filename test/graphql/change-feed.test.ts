@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestTenant } from '../support/app.js';
+import { untilFeedHasCaughtUp } from '../support/feed-horizon.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -28,8 +29,9 @@ async function changes(variables: Record<string, unknown>, tenant: TestTenant = 
   return response.data!.changes;
 }
 
-/** Follows the feed from `cursor` until it has nothing more ready; answers every change and the new cursor. */
-async function drain(cursor: string | null, types?: string[], tenant: TestTenant = app.orgA, first = 7) {
+/** Follows the feed from `cursor` until it holds every committed change; answers them and the new cursor. */
+async function drain(cursor: string | null, types?: string[], tenant: TestTenant = app.orgA, first = 7, waitForHorizon = true) {
+  if (waitForHorizon) await untilFeedHasCaughtUp(app.database.prisma, tenant.organizationId);
   const seen: FeedChange[] = [];
   for (;;) {
     const page = await changes({ after: cursor, types, first }, tenant);
@@ -85,6 +87,7 @@ describe('changes', () => {
     expect(seen[3]!.node).toBeNull();
     expect(typeof seen[0]!.at).toBe('string');
     // Nothing new: the same cursor, no changes, hasMore false.
+    await untilFeedHasCaughtUp(app.database.prisma, app.orgA.organizationId);
     expect(await changes({ after: cursor })).toEqual({ cursor, hasMore: false, nodes: [] });
   });
 
@@ -93,6 +96,7 @@ describe('changes', () => {
     await createBudget('Paged 1');
     await createBudget('Paged 2');
     await mutate(`mutation($input: CreateEmployeeInput!) { createEmployee(input: $input) { __typename } }`, { name: 'Paged employee' });
+    await untilFeedHasCaughtUp(app.database.prisma, app.orgA.organizationId);
     const page = await changes({ after: start, first: 2 });
     expect(page).toMatchObject({ hasMore: true });
     expect(page.nodes).toHaveLength(2);
@@ -151,6 +155,7 @@ describe('changes', () => {
     const { cursor } = await drain(null);
     await mutate(upsert, { budgets: [row] });
     await mutate(upsert, { budgets: [row] });
+    await untilFeedHasCaughtUp(app.database.prisma, app.orgA.organizationId);
     expect((await changes({ after: cursor })).nodes).toEqual([]);
   });
 
@@ -169,7 +174,7 @@ describe('changes', () => {
     let writing = true;
     const follower = (async () => {
       while (writing) {
-        const page = await drain(cursor, ['Budget', 'Employee']);
+        const page = await drain(cursor, ['Budget', 'Employee'], app.orgA, 7, false);
         mirror(page.seen, held);
         cursor = page.cursor;
       }

@@ -198,3 +198,21 @@ describe('changes', () => {
     expect(new Map([...held].sort(([a], [b]) => a.localeCompare(b)))).toEqual(new Map([...current].sort(([a], [b]) => a.localeCompare(b))));
   });
 });
+
+describe('changes: SQL statements', () => {
+  it('a page costs the same number of statements for 5 and for 40 changes (nodes are loaded in batches)', async () => {
+    const count = async (first: number) => {
+      await untilFeedHasCaughtUp(app.database.prisma, app.orgA.organizationId);
+      await app.gql('{ viewer { name } }');
+      app.database.statements.reset();
+      const response = await app.gql(`{ changes(types: ["Budget"], first: ${first}) { nodes { node { id ... on Budget { name limit } } } } }`);
+      expect(response.errors).toBeUndefined();
+      expect(response.data!.changes.nodes.length).toBe(first);
+      return app.database.statements.count;
+    };
+    for (let n = 0; n < 40; n++) await createBudget(`Counted ${n}`);
+    const few = await count(5);
+    const many = await count(40);
+    expect({ few, many }).toEqual({ few, many: few });
+  });
+});

@@ -103,5 +103,17 @@ export async function seedEveryNodeType(send: Send, tag = 'fx'): Promise<NodeFix
   const alertId = (alerts.data?.node as { alerts?: Array<{ id: string }> } | null)?.alerts?.[0]?.id;
   if (!alertId) throw new Error(`fixture BudgetAlert missing: ${JSON.stringify(alerts)}`);
   ids.set('BudgetAlert', alertId);
+  // Last, so the fixtures above queue no deliveries: one change after it queues the one delivery.
+  ids.set(
+    'WebhookEndpoint',
+    await idOf(send, 'createWebhookEndpoint', { url: `http://127.0.0.1:9/${tag}` /* the discard port: nothing answers, nothing leaves the machine */, events: ['*'], description: `${tag} receiver` }, 'endpoint'),
+  );
+  await mutate(send, 'createTransaction', { externalId: `${tag}-erp-2`, date: '2024-03-02', amount: '1.00', currency: 'EUR', direction: 'DEBIT' }, '');
+  const deliveries = await send(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 1) { nodes { id } } } } }`, {
+    id: ids.get('WebhookEndpoint'),
+  });
+  const deliveryId = (deliveries.data?.node as { deliveries?: { nodes: Array<{ id: string }> } } | null)?.deliveries?.nodes[0]?.id;
+  if (!deliveryId) throw new Error(`fixture WebhookDelivery missing: ${JSON.stringify(deliveries)}`);
+  ids.set('WebhookDelivery', deliveryId);
   return ids;
 }

@@ -206,6 +206,43 @@ describe('externalId on create and update', () => {
   });
 });
 
+describe('update mutations of the allocation targets', () => {
+  it('updateEmployee / updateProject / updateContractor change fields and the ERP id; a taken id is DUPLICATE and changes nothing', async () => {
+    const create = async (mutation: string, input: Record<string, unknown>, field: string) =>
+      (await app.gql(`mutation($input: ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { ... on ${mutation[0]!.toUpperCase()}${mutation.slice(1)}Success { ${field} { id } } } }`, { input })).data![mutation][field].id as string;
+    const first = await create('createEmployee', { name: 'Eve', externalId: 'hr-upd-1' }, 'employee');
+    const second = await create('createEmployee', { name: 'Mallory' }, 'employee');
+    const UPDATE = `mutation($input: UpdateEmployeeInput!) { updateEmployee(input: $input) { __typename ... on UpdateEmployeeSuccess { employee { name email externalId } } ... on Error { code field } } }`;
+    const before = await state();
+    expect((await app.gql(UPDATE, { input: { id: second, externalId: 'hr-upd-1' } })).data!.updateEmployee).toEqual({ __typename: 'DuplicateError', code: 'DUPLICATE', field: 'externalId' });
+    expect((await app.gql(UPDATE, { input: { id: second, email: 'not an email' } })).data!.updateEmployee).toMatchObject({ code: 'INVALID_INPUT', field: 'email' });
+    expect(await state()).toBe(before);
+    expect((await app.gql(UPDATE, { input: { id: second, externalId: 'hr-upd-2', email: 'm@example.com' } })).data!.updateEmployee).toEqual({
+      __typename: 'UpdateEmployeeSuccess',
+      employee: { name: 'Mallory', email: 'm@example.com', externalId: 'hr-upd-2' },
+    });
+    expect((await app.gql(UPDATE, { input: { id: first, externalId: null } })).data!.updateEmployee.employee.externalId).toBeNull();
+    const project = await create('createProject', { name: 'Zeus', code: 'Z' }, 'project');
+    const updatedProject = await app.gql(`mutation { updateProject(input: { id: "${project}", code: null, externalId: "pm-1" }) { ... on UpdateProjectSuccess { project { name code externalId } } } }`);
+    expect(updatedProject.data!.updateProject.project).toEqual({ name: 'Zeus', code: null, externalId: 'pm-1' });
+  });
+
+  it('updateInvoice re-prices in its own currency only and keeps its dates in order; refusals change nothing', async () => {
+    const created = await app.gql(`mutation { createInvoice(input: { number: "U-1", amount: "10.00", currency: "EUR", issuedOn: "2024-02-01" }) { ... on CreateInvoiceSuccess { invoice { id } } } }`);
+    const id = created.data!.createInvoice.invoice.id as string;
+    const UPDATE = `mutation($input: UpdateInvoiceInput!) { updateInvoice(input: $input) { __typename ... on UpdateInvoiceSuccess { invoice { amount dueOn externalId } } ... on Error { code field } } }`;
+    const before = await state();
+    expect((await app.gql(UPDATE, { input: { id, currency: 'USD', amount: '5.00' } })).data!.updateInvoice).toMatchObject({ code: 'CURRENCY_MISMATCH', field: 'currency' });
+    expect((await app.gql(UPDATE, { input: { id, dueOn: '2024-01-01' } })).data!.updateInvoice).toMatchObject({ code: 'INVALID_DATE_RANGE' });
+    expect((await app.gql(UPDATE, { input: { id, amount: '0.001' } })).data!.updateInvoice).toMatchObject({ code: 'INVALID_AMOUNT', field: 'amount' });
+    expect(await state()).toBe(before);
+    expect((await app.gql(UPDATE, { input: { id, currency: 'EUR', amount: '12.50', dueOn: '2024-03-01', externalId: 'inv-upd' } })).data!.updateInvoice).toEqual({
+      __typename: 'UpdateInvoiceSuccess',
+      invoice: { amount: '12.50', dueOn: '2024-03-01', externalId: 'inv-upd' },
+    });
+  });
+});
+
 describe('upserts of the allocation targets', () => {
   it('upsertEmployees, upsertContractors, upsertProjects, upsertInvoices and upsertBudgetGroups create, update and replay as UNCHANGED', async () => {
     const cases = [

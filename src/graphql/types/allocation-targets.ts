@@ -73,6 +73,22 @@ function defineNamedTarget(kind: AllocationKind) {
   });
 
   defineMutation({
+    name: `update${kind.target}`,
+    description: `Changes a${kind.targetField === 'employee' ? 'n' : ''} ${kind.targetField}'s name, ${named.detail.field} or ERP id.`,
+    inputDescription: 'Partial: an omitted field is kept; null clears an optional one.',
+    input: (t) => ({
+      id: t.id({ required: true, description: `The global id of the ${kind.targetField} to change.` }),
+      name: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+      [named.detail.field]: t.string({ description: `${named.detail.inputDescription} Omitted: kept; null or blank: cleared.` }),
+      externalId: t.string({ description: 'The ERP id: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omitted: kept; null: cleared.' }),
+    }),
+    ids: { id: kind.target },
+    service: services.edit,
+    payload: (target) => ({ [idKey]: target.id }),
+    success: recordPayload(lowerFirst(kind.target), kind.target, idKey),
+  });
+
+  defineMutation({
     name: `delete${kind.target}`,
     description: named.deleteDescription,
     input: (t) => ({ id: t.id({ required: true, description: `The global id of the ${kind.targetField} to delete.` }) }),

@@ -1,6 +1,6 @@
 import { InvalidIdError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { formatMoney } from '../../domain/money.js';
-import { createInvoice, deleteInvoice } from '../../services/budgets/allocation-targets.js';
+import { createInvoice, deleteInvoice, updateInvoice } from '../../services/budgets/allocation-targets.js';
 import { builder, PAGING } from '../builder.js';
 import { defineMutation } from '../mutation.js';
 import { deletedPayload, recordPayload } from '../payloads.js';
@@ -58,6 +58,26 @@ defineMutation({
   idempotent: true,
   service: createInvoice,
   alsoDeclares: [InvalidIdError, NotFoundError],
+  payload: (invoice) => ({ invoiceId: invoice.id }),
+  success: recordPayload('invoice', 'Invoice', 'invoiceId'),
+});
+
+defineMutation({
+  name: 'updateInvoice',
+  description: 'Changes an invoice. Its currency is fixed at creation: `currency` may repeat it, a different one is CURRENCY_MISMATCH.',
+  inputDescription: 'Partial: an omitted field is kept; null clears an optional one.',
+  input: (t) => ({
+    id: t.id({ required: true, description: 'The global id of the invoice to change.' }),
+    number: t.string({ description: 'The invoice number; trimmed, 1–500 characters. Omitted or null: kept.' }),
+    supplierName: t.string({ description: 'Who issued it, at most 500 characters. Omitted: kept; null: cleared.' }),
+    amount: t.field({ type: 'Decimal', description: 'The total, greater than zero, in the invoice\'s currency. Omitted or null: kept.' }),
+    currency: t.string({ description: 'The invoice\'s own currency (ISO 4217) when given; it cannot change.' }),
+    issuedOn: t.field({ type: 'Date', description: 'The issue date. Omitted: kept; null: cleared.' }),
+    dueOn: t.field({ type: 'Date', description: 'The due date, not before issuedOn (INVALID_DATE_RANGE). Omitted: kept; null: cleared.' }),
+    externalId: t.string({ description: 'The ERP id: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omitted: kept; null: cleared.' }),
+  }),
+  ids: { id: 'Invoice' },
+  service: updateInvoice,
   payload: (invoice) => ({ invoiceId: invoice.id }),
   success: recordPayload('invoice', 'Invoice', 'invoiceId'),
 });

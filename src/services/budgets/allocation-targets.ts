@@ -79,12 +79,14 @@ export interface NamedTargetServices {
   create: Service<NamedTargetInput, TargetRow & { name: string }>;
   /** Changes the target; `changed` is false (and nothing is written) when it already was so. */
   update(uow: UnitOfWork, input: NamedTargetUpdate): Promise<{ target: TargetRow & { name: string }; changed: boolean }>;
+  /** `update` as a service (the update mutation). NotFoundError, InvalidInputError, DuplicateError. */
+  edit: Service<NamedTargetUpdate, TargetRow & { name: string }>;
   remove: Service<{ id: string }, TargetRow & { name: string }>;
 }
 
 function namedTargetServices(kind: AllocationKind): NamedTargetServices {
   const { detail } = kind.named!;
-  return {
+  const services: NamedTargetServices = {
     create: service([InvalidInputError, DuplicateError], async ({ tx, viewer }, input: NamedTargetInput) => {
       const name = requireTitle(input.name, 'name');
       const value = detail.parse(input[detail.field]);
@@ -111,8 +113,10 @@ function namedTargetServices(kind: AllocationKind): NamedTargetServices {
       await recordChange(tx, viewer, { entityType: kind.target, entityId: target.id, action: 'UPDATED', changes });
       return { target, changed: true };
     },
+    edit: service([NotFoundError, InvalidInputError, DuplicateError], async (uow, input) => (await services.update(uow, input)).target),
     remove: deleteTargetService(kind.target, (target: TargetRow & { name: string }) => target.name),
   };
+  return services;
 }
 
 /** The services of every named target, by target model. */
@@ -125,14 +129,15 @@ function named<Row>(model: TargetModel) {
   return services as unknown as {
     create: Service<NamedTargetInput, Row>;
     update: (uow: UnitOfWork, input: NamedTargetUpdate) => Promise<{ target: Row; changed: boolean }>;
+    edit: Service<NamedTargetUpdate, Row>;
     remove: Service<{ id: string }, Row>;
   };
 }
 
-export const { create: createEmployee, update: applyEmployeeUpdate, remove: deleteEmployee } = named<Employee>('Employee');
-export const { create: createContractor, update: applyContractorUpdate, remove: deleteContractor } = named<Contractor>('Contractor');
+export const { create: createEmployee, update: applyEmployeeUpdate, edit: updateEmployee, remove: deleteEmployee } = named<Employee>('Employee');
+export const { create: createContractor, update: applyContractorUpdate, edit: updateContractor, remove: deleteContractor } = named<Contractor>('Contractor');
 /** Project transactions keep their amounts and lose the project link (SET NULL). */
-export const { create: createProject, update: applyProjectUpdate, remove: deleteProject } = named<Project>('Project');
+export const { create: createProject, update: applyProjectUpdate, edit: updateProject, remove: deleteProject } = named<Project>('Project');
 
 export interface CreateInvoiceInput {
   number: string;
@@ -227,5 +232,10 @@ export async function applyInvoiceUpdate({ tx, viewer }: UnitOfWork, input: Upda
   await recordChange(tx, viewer, { entityType: 'Invoice', entityId: invoice.id, action: 'UPDATED', changes });
   return { invoice, changed: true };
 }
+
+export const updateInvoice = service(
+  [NotFoundError, InvalidInputError, UnknownCurrencyError, CurrencyMismatchError, InvalidAmountError, InvalidDateRangeError, DuplicateError],
+  async (uow, input: UpdateInvoiceInput): Promise<Invoice> => (await applyInvoiceUpdate(uow, input)).invoice,
+);
 
 export const deleteInvoice = deleteTargetService<Invoice>('Invoice', (invoice) => invoice.number);

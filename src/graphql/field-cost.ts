@@ -83,7 +83,9 @@ function categoryListLength(name: string, shape: CategoryTreeShape): number {
 export function fieldCost(args: Record<string, unknown>, ctx: object, field: GraphQLField<any, any, any>) {
   const paged = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
   if (paged && (isConnectionType(field) || isList(field) || isPageOfNodes(field))) {
-    const page = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
+    // An omitted or null `first` is the field's own default (the change feed's 100), else the connections' page.
+    const declaredDefault = field.args.find((arg) => arg.name === 'first')?.defaultValue;
+    const page = Number(args.first ?? args.last ?? declaredDefault ?? DEFAULT_PAGE_SIZE);
     return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE_SIZE };
   }
   if (isLeaf(field)) return 0;

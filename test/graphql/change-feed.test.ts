@@ -113,6 +113,14 @@ describe('changes', () => {
     });
     const expenses = await drain(start, ['Expense', 'Income']);
     expect(expenses.seen.map((change) => [change.type, change.operation])).toEqual([['Expense', 'CREATED'], ['Expense', 'UPDATED']]);
+    // A file attached to the expense is an UPDATED change of the Expense too (its writer did not
+    // know the kind: the feed reads it from the entry).
+    const expenseId = expenses.seen[0]!.id;
+    await mutate(`mutation($input: CreateAttachmentInput!) { createAttachment(input: $input) { __typename ... on Error { code message } } }`, {
+      expenseId, fileName: 'receipt.pdf', contentType: 'application/pdf', sizeBytes: 10,
+    });
+    const attached = await drain(expenses.cursor, ['Expense']);
+    expect(attached.seen.map((change) => [change.type, change.id, change.operation])).toEqual([['Expense', expenseId, 'UPDATED']]);
   });
 
   it('refuses a malformed cursor, an unknown type and a bad page size with typed errors, never a 500', async () => {
@@ -163,6 +171,7 @@ describe('changes', () => {
     const cost = async (query: string) => (await app.gql(query)).extensions!.cost.requestedQueryCost as number;
     expect(await cost(`{ changes(first: 10) { cursor nodes { id node { id } } } }`)).toBeLessThan(await cost(`{ changes { cursor nodes { id node { id } } } }`));
     expect(await cost(`{ changes { cursor nodes { id node { id } } } }`)).toBeGreaterThanOrEqual(200);
+    expect(await cost(`{ changes(first: null) { cursor nodes { id node { id } } } }`)).toBe(await cost(`{ changes { cursor nodes { id node { id } } } }`));
     const big = await app.gql(`{ changes(first: 1000) { cursor nodes { id node { id } } } }`);
     expect(big.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });

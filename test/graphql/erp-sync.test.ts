@@ -144,6 +144,28 @@ describe('upsertBudgets', () => {
     expect(currency).toMatchObject({ status: 'ERROR', error: { code: 'CURRENCY_MISMATCH', field: 'currency' } });
   });
 
+  it('names the group by its externalId too: unknown is NOT_FOUND, both ids INVALID_INPUT, null ungroups', async () => {
+    const groups = await app.gql(`mutation { upsertBudgetGroups(input: { budgetGroups: [{ externalId: "grp-erp", name: "ERP group" }] }) {
+      ... on UpsertBudgetGroupsSuccess { results { budgetGroup { id } } } } }`);
+    const groupId = groups.data!.upsertBudgetGroups.results[0].budgetGroup.id as string;
+    const results = await upsertBudgets([
+      budgetRow('erp-grouped', { budgetGroupExternalId: ' grp-erp ' }),
+      budgetRow('erp-no-such-group', { budgetGroupExternalId: 'grp-missing' }),
+      budgetRow('erp-both-groups', { budgetGroupExternalId: 'grp-erp', budgetGroupId: groupId }),
+    ]);
+    expect(results.map((r) => [r.status, r.budget?.budgetGroup?.id ?? null, r.error?.code ?? null, r.error?.field ?? null])).toEqual([
+      ['CREATED', groupId, null, null],
+      ['ERROR', null, 'NOT_FOUND', 'budgetGroupExternalId'],
+      ['ERROR', null, 'INVALID_INPUT', 'budgetGroupExternalId'],
+    ]);
+    expect((await upsertBudgets([budgetRow('erp-grouped', { budgetGroupExternalId: 'grp-erp' })]))[0]!.status).toBe('UNCHANGED');
+    const [ungrouped] = await upsertBudgets([{ externalId: 'erp-grouped', budgetGroupExternalId: null }]);
+    expect(ungrouped).toMatchObject({ status: 'UPDATED', budget: { budgetGroup: null } });
+    // Another organization's group is not found by its externalId.
+    const [foreign] = await upsertBudgets([budgetRow('erp-foreign-group', { budgetGroupExternalId: 'grp-erp' })], app.orgB);
+    expect(foreign).toMatchObject({ status: 'ERROR', error: { code: 'NOT_FOUND', field: 'budgetGroupExternalId' } });
+  });
+
   it('refuses an empty or too big batch as a whole, changing nothing', async () => {
     const before = await state();
     const bare = `mutation($input: UpsertBudgetsInput!) { upsertBudgets(input: $input) { __typename ... on Error { code field } } }`;

@@ -95,6 +95,9 @@ const SYNCED: SyncedType[] = [
       currency: t.string({ description: 'Required on create: ISO 4217. On update it may repeat the budget\'s currency, not change it (CURRENCY_MISMATCH).' }),
       config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE; replaces the whole list; [] turns every option off.' }),
       budgetGroupId: t.id({ description: 'The group (global id). Omitted: none on create, kept on update; null: ungrouped.' }),
+      budgetGroupExternalId: t.string({
+        description: 'Instead of budgetGroupId: the group by its externalId (NOT_FOUND when no group has it; both given: INVALID_INPUT). Null: ungrouped.',
+      }),
     }),
   },
   {

@@ -21,7 +21,7 @@
  * are processed in externalId order so two batches lock shared rows in one order (no deadlock);
  * outcomes are answered in batch order.
  */
-import { CurrencyMismatchError, DomainError, DuplicateError, InvalidInputError } from '../../domain/errors.js';
+import { CurrencyMismatchError, DomainError, DuplicateError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { requireCurrency } from '../../domain/money.js';
 import { service, type Service } from '../core/service.js';
 import { withSavepoint, type UnitOfWork } from '../core/unit-of-work.js';
@@ -144,13 +144,28 @@ export interface BudgetSyncRow extends SyncRow {
   currency?: string | null;
   config?: readonly string[] | null;
   budgetGroupId?: string | null;
+  /** The group by the ERP's id instead of Allot's: the ERP need not remember Allot's ids. */
+  budgetGroupExternalId?: string | null;
+}
+
+/** The row with its group named by Allot's id: `budgetGroupExternalId` looked up (NOT_FOUND on it when no group has it). */
+async function withGroupResolved(uow: UnitOfWork, row: BudgetSyncRow): Promise<BudgetSyncRow> {
+  if (row.budgetGroupExternalId === undefined) return row;
+  if (row.budgetGroupId !== undefined) {
+    throw new InvalidInputError('Name the group by budgetGroupId or by budgetGroupExternalId, not both', 'budgetGroupExternalId');
+  }
+  if (row.budgetGroupExternalId === null) return { ...row, budgetGroupId: null };
+  const groupId = await findByExternalId(uow, 'BudgetGroup', requireExternalId(row.budgetGroupExternalId, 'budgetGroupExternalId'));
+  if (!groupId) throw new NotFoundError('BudgetGroup', 'budgetGroupExternalId');
+  return { ...row, budgetGroupId: groupId };
 }
 
 export const upsertBudgets = upsert<BudgetSyncRow>({
   model: 'Budget',
   batchField: 'budgets',
-  create: (uow, row, externalId) =>
-    createBudget(uow, {
+  create: async (uow, given, externalId) => {
+    const row = await withGroupResolved(uow, given);
+    return createBudget(uow, {
       externalId,
       name: required(row.name, 'name'),
       type: required(row.type, 'type'),
@@ -161,8 +176,10 @@ export const upsertBudgets = upsert<BudgetSyncRow>({
       currency: required(row.currency, 'currency'),
       config: row.config,
       budgetGroupId: row.budgetGroupId,
-    }),
-  async update(uow, id, row) {
+    });
+  },
+  async update(uow, id, given) {
+    const row = await withGroupResolved(uow, given);
     // The currency is fixed at creation (every spend row is in it); a row may repeat it, not change it.
     if (row.currency != null) {
       const { currency } = await uow.tx.budget.findUniqueOrThrow({ where: { id }, select: { currency: true } });
@@ -170,7 +187,8 @@ export const upsertBudgets = upsert<BudgetSyncRow>({
         throw new CurrencyMismatchError(`The budget is in ${currency}; its currency is fixed at creation`, 'currency');
       }
     }
-    return (await applyBudgetUpdate(uow, { ...row, id, externalId: undefined })).changed;
+    const { budgetGroupExternalId: _byExternalId, ...fields } = row;
+    return (await applyBudgetUpdate(uow, { ...fields, id, externalId: undefined })).changed;
   },
 });
 

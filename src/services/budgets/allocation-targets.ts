@@ -20,7 +20,7 @@ import { formatMoney, parseMoney, requireCurrency } from '../../domain/money.js'
 import { optionalText, requireTitle } from '../../domain/text.js';
 import type { Contractor, Employee, Invoice, Project } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
-import { waitingForLock } from '../core/contention.js';
+import { lockAllocationTarget } from '../core/row-locks.js';
 import { service, type Service } from '../core/service.js';
 import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
@@ -49,23 +49,6 @@ function deleteTargetService<Row extends TargetRow>(model: TargetModel, label: (
     await recordChange(tx, viewer, { entityType: model, entityId: target.id, action: 'DELETED', comment: label(target) });
     return target;
   });
-}
-
-/**
- * Locks a target row for an update, so two updates of one target (two ERP syncs at once) run one
- * after the other and each logs the change from the state it really changed.
- */
-async function lockTarget(tx: Tx, viewer: Viewer, model: TargetModel, id: string, field: string): Promise<TargetRow & Record<string, unknown>> {
-  // The model name is one of four constants of ALLOCATION_KINDS, never input.
-  const [row] = await waitingForLock(tx, () =>
-    tx.$queryRawUnsafe<Array<TargetRow & Record<string, unknown>>>(
-      `SELECT * FROM "${model}" WHERE id = $1::uuid AND "organizationId" = $2::uuid FOR UPDATE`,
-      id,
-      viewer.organizationId,
-    ),
-  );
-  if (!row) throw new NotFoundError(model, field);
-  return row;
 }
 
 /** `{ name, <detail>, externalId }`: e.g. `{ name, email }` for an employee. */
@@ -101,7 +84,7 @@ function namedTargetServices(kind: AllocationKind): NamedTargetServices {
       const name = input.name == null ? undefined : requireTitle(input.name, 'name');
       const value = input[detail.field] === undefined ? undefined : detail.parse(input[detail.field]);
       const externalId = optionalExternalId(input.externalId);
-      const before = await lockTarget(tx, viewer, kind.target, input.id, 'id');
+      const before = await lockAllocationTarget<TargetRow & Record<string, unknown>>(tx, viewer, kind.target, input.id);
       const changes = diffFields(
         { name: before.name as string, [detail.field]: (before[detail.field] as string | null) ?? null, externalId: (before.externalId as string | null) ?? null },
         { name, [detail.field]: value, externalId },
@@ -198,7 +181,7 @@ export async function applyInvoiceUpdate({ tx, viewer }: UnitOfWork, input: Upda
   const number = input.number == null ? undefined : requireTitle(input.number, 'number');
   const supplierName = optionalText(input.supplierName, 'supplierName', 500);
   const externalId = optionalExternalId(input.externalId);
-  const before = (await lockTarget(tx, viewer, 'Invoice', input.id, 'id')) as unknown as Invoice;
+  const before = await lockAllocationTarget<Invoice>(tx, viewer, 'Invoice', input.id);
   if (input.currency != null && requireCurrency(input.currency) !== before.currency) {
     throw new CurrencyMismatchError(`The invoice is in ${before.currency}; its currency is fixed at creation`, 'currency');
   }

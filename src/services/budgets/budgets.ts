@@ -24,7 +24,7 @@ import type { Budget, BudgetGroup } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
 import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
-import { lockBudget } from '../core/row-locks.js';
+import { lockBudget, lockBudgetGroup } from '../core/row-locks.js';
 import { service } from '../core/service.js';
 import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
@@ -71,7 +71,7 @@ export async function applyBudgetGroupUpdate(
 ): Promise<{ group: BudgetGroup; changed: boolean }> {
   const name = input.name === undefined || input.name === null ? undefined : requireTitle(input.name, 'name');
   const externalId = optionalExternalId(input.externalId);
-  const before = await findBudgetGroup(tx, viewer, input.id, 'id');
+  const before = await lockBudgetGroup(tx, viewer, input.id);
   const changes = diffFields({ name: before.name, externalId: before.externalId }, { name, externalId });
   if (Object.keys(changes).length === 0) return { group: before, changed: false };
   const group = await tx.budgetGroup

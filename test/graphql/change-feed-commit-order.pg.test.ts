@@ -109,7 +109,8 @@ describe.skipIf(!usingPostgres)('change feed commit order on PostgreSQL', () => 
     }
     const current = await db.budget.findMany({ where: { organizationId: viewer.organizationId }, select: { id: true } });
     expect([...held.keys()].sort()).toEqual(current.map((budget) => budget.id).sort());
-    // Every event exactly once (none skipped, none twice), most of them while the writers ran.
+    // Every event exactly once (none skipped, none twice; each transaction here changes one budget
+    // once, so no two events merge), many of them while the writers ran.
     expect(received).toBe(await db.changelogEvent.count({ where: { organizationId: viewer.organizationId, nodeType: 'Budget' } }));
     expect(receivedWhileWriting).toBeGreaterThan(0);
   });

@@ -112,7 +112,8 @@ describe('changes', () => {
       title: 'Feed expense', amount: '10.00', accountId: account.createAccount.account.id, post: true,
     });
     const expenses = await drain(start, ['Expense', 'Income']);
-    expect(expenses.seen.map((change) => [change.type, change.operation])).toEqual([['Expense', 'CREATED'], ['Expense', 'UPDATED']]);
+    // Created and posted in one transaction: one CREATED change.
+    expect(expenses.seen.map((change) => [change.type, change.operation])).toEqual([['Expense', 'CREATED']]);
     // A file attached to the expense is an UPDATED change of the Expense too (its writer did not
     // know the kind: the feed reads it from the entry).
     const expenseId = expenses.seen[0]!.id;
@@ -223,5 +224,30 @@ describe('changes: SQL statements', () => {
     const few = await count(5);
     const many = await count(40);
     expect({ few, many }).toEqual({ few, many: few });
+  });
+});
+
+describe('changes: one change per object and transaction', () => {
+  it('merges what one transaction did to an object, and leaves out an object created and deleted in one transaction', async () => {
+    const { runUnitOfWork } = await import('../../src/services/core/unit-of-work.js');
+    const budgets = await import('../../src/services/budgets/budgets.js');
+    const db = app.database.prisma;
+    const viewer = app.orgA.viewer;
+    const { cursor } = await drain(null, ['Budget'], app.orgA, 200);
+    const input = { name: 'One transaction', type: 'GLOBAL', granularity: 'MONTH', dateFrom: new Date('2024-01-01'), dateTo: new Date('2024-12-31'), limit: '1.00', currency: 'EUR' };
+    const kept = await runUnitOfWork({ db, viewer }, async (uow) => {
+      const budget = await budgets.createBudget(uow, input);
+      await budgets.updateBudget(uow, { id: budget.id, limit: '2.00' });
+      await budgets.updateBudget(uow, { id: budget.id, name: 'Renamed in the same transaction' });
+      const gone = await budgets.createBudget(uow, { ...input, name: 'Never seen' });
+      await budgets.deleteBudget(uow, { id: gone.id });
+      return budget;
+    });
+    await runUnitOfWork({ db, viewer }, (uow) => budgets.updateBudget(uow, { id: kept.id, limit: '3.00' }));
+    const { seen } = await drain(cursor, ['Budget']);
+    expect(seen.map((change) => [change.operation, change.node?.name ?? null, change.node?.limit ?? null])).toEqual([
+      ['CREATED', 'Renamed in the same transaction', '3.00'],
+      ['UPDATED', 'Renamed in the same transaction', '3.00'],
+    ]);
   });
 });

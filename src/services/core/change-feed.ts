@@ -44,6 +44,7 @@ export interface Change {
 }
 
 export interface ChangePage {
+  /** At most `first` events' worth, fewer when a transaction's events of one object were merged. */
   changes: Change[];
   /** Where the next read resumes: after the last change of this page (or where `after` was). */
   cursor: string;
@@ -108,6 +109,32 @@ function typeFilter(types: readonly string[] | null | undefined): string[] | nul
 type EventRow = { txId: bigint; seq: bigint; entityId: string; action: ChangeAction; at: Date; type: string };
 
 /**
+ * The changes of one page, with the events one transaction wrote about one object merged into one
+ * change, at the place of its last event: nobody could see the states in between (a
+ * createExpense with post writes NEW and POSTED; the feed says CREATED once). Created and deleted
+ * in one transaction, the object never existed for anyone and is left out. Events of different
+ * transactions are never merged: each committed state is handed out.
+ */
+export function collapseWithinTransactions(rows: readonly EventRow[]): Change[] {
+  const merged = new Map<string, { first: ChangeOperation; last: ChangeOperation; at: Date; type: string; entityId: string }>();
+  for (const row of rows) {
+    const key = `${row.txId}:${row.type}:${row.entityId}`;
+    const operation = operationOf(row.action);
+    const seen = merged.get(key);
+    // Re-inserted so the merged change sorts at its last event.
+    merged.delete(key);
+    merged.set(key, { first: seen?.first ?? operation, last: operation, at: row.at, type: row.type, entityId: row.entityId });
+  }
+  const changes: Change[] = [];
+  for (const change of merged.values()) {
+    if (change.first === 'CREATED' && change.last === 'DELETED') continue;
+    const operation: ChangeOperation = change.last === 'DELETED' ? 'DELETED' : change.first === 'CREATED' ? 'CREATED' : 'UPDATED';
+    changes.push({ type: change.type, entityId: change.entityId, operation, at: change.at });
+  }
+  return changes;
+}
+
+/**
  * One page of the viewer's organization's changes after `after`, oldest first. InvalidInputError:
  * a malformed cursor (`after`) or page size (`first`). UnknownValueError: a type name the feed
  * does not know (`types`).
@@ -135,7 +162,7 @@ export async function readChanges(db: Db, viewer: Viewer, query: ChangesQuery): 
   const page = rows.slice(0, first);
   const last = page.at(-1);
   return {
-    changes: page.map((row) => ({ type: row.type, entityId: row.entityId, operation: operationOf(row.action), at: row.at })),
+    changes: collapseWithinTransactions(page),
     cursor: encodeCursor(last ? { txId: BigInt(last.txId), seq: BigInt(last.seq) } : after),
     hasMore: rows.length > first,
   };

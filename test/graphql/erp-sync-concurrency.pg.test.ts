@@ -59,4 +59,21 @@ describe.skipIf(!usingPostgres)('concurrent upsertBudgets on PostgreSQL', () => 
     for (let i = 1; i < chain.length; i++) expect(chain[i]!.from).toBe(chain[i - 1]!.to);
     expect(chain.at(-1)!.to).toBe(`${Number(budget.limitMinor) / 100}.00`);
   });
+
+  it('parallel upsertEmployees creating and renaming one employee: one row, and each rename logged from the name it replaced', async () => {
+    const document = `mutation($input: UpsertEmployeesInput!) { upsertEmployees(input: $input) { ... on UpsertEmployeesSuccess { results { status employee { id } } } } }`;
+    const names = Array.from({ length: 10 }, (_, n) => `Name ${n}`);
+    const responses = await Promise.all(names.map((name) => app.gql(document, { input: { employees: [{ externalId: 'race-employee', name }] } })));
+    expect(responses.flatMap((response) => response.errors ?? [])).toEqual([]);
+    const statuses = responses.map((response) => response.data!.upsertEmployees.results[0].status as string);
+    expect(statuses.filter((status) => status === 'CREATED')).toHaveLength(1);
+    const db = app.database.prisma;
+    const employees = await db.employee.findMany({ where: { organizationId: app.orgA.organizationId, externalId: 'race-employee' } });
+    expect(employees).toHaveLength(1);
+    const renames = await db.changelogEvent.findMany({ where: { entityId: employees[0]!.id, action: 'UPDATED' }, orderBy: { seq: 'asc' } });
+    expect(renames).toHaveLength(statuses.filter((status) => status === 'UPDATED').length);
+    const chain = renames.map((event) => (event.changes as { name: { from: string; to: string } }).name);
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.from).toBe(chain[i - 1]!.to);
+    if (chain.length > 0) expect(chain.at(-1)!.to).toBe(employees[0]!.name);
+  });
 });

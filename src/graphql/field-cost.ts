@@ -4,8 +4,8 @@
  * src/http/rate-limit.ts). As in Shopify's and GitHub's models, an object costs 1 and a scalar or
  * enum costs nothing (it is read from a row already loaded); a list multiplies the cost of its
  * selection by how long it can be:
- * - a paged list (connection, or any field with `first`/`last`) by the page it asks for, the
- *   default page when it names none, so `accounts(first: 100)` is 100× dearer than one account;
+ * - a paged list (connection, a page of `nodes` such as the change feed's, or any list with
+ *   `first`/`last`) by the page it asks for (its `first` default when it names none), so `accounts(first: 100)` is 100× dearer than one account;
  *   a connection's own `edges` / `nodes` by 1, and `edges` itself is free: the page was already
  *   counted on the connection and each node counts as the object it is;
  * - `nodes(ids:)` by the number of ids, each id an object of its own (so `nodes(ids: [1500 ids])
@@ -56,6 +56,14 @@ function isConnectionType(field: GraphQLField<any, any, any>): boolean {
   return /Connection!?$/.test(String(field.type));
 }
 
+/** A page that is not a Relay connection but holds `nodes` and `hasMore` (the change feed). */
+function isPageOfNodes(field: GraphQLField<any, any, any>): boolean {
+  let type: any = field.type;
+  while (type.ofType) type = type.ofType;
+  const fields = 'getFields' in type && !('getTypes' in type) ? type.getFields() : {};
+  return 'nodes' in fields && 'hasMore' in fields;
+}
+
 function isCategoryList(field: GraphQLField<any, any, any>): boolean {
   return CATEGORY_LIST_FIELDS.has(field.name) && /^\[Category!?\]!?$/.test(String(field.type));
 }
@@ -74,8 +82,10 @@ function categoryListLength(name: string, shape: CategoryTreeShape): number {
 
 export function fieldCost(args: Record<string, unknown>, ctx: object, field: GraphQLField<any, any, any>) {
   const paged = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
-  if (paged && (isConnectionType(field) || isList(field))) {
-    const page = Number(args.first ?? args.last ?? DEFAULT_PAGE_SIZE);
+  if (paged && (isConnectionType(field) || isList(field) || isPageOfNodes(field))) {
+    // An omitted or null `first` is the field's own default (the change feed's 100), else the connections' page.
+    const declaredDefault = field.args.find((arg) => arg.name === 'first')?.defaultValue;
+    const page = Number(args.first ?? args.last ?? declaredDefault ?? DEFAULT_PAGE_SIZE);
     return { field: 1, multiplier: Number.isFinite(page) ? Math.max(1, page) : DEFAULT_PAGE_SIZE };
   }
   if (isLeaf(field)) return 0;

@@ -54,6 +54,11 @@ export interface MutationSpec<Fields extends InputFieldMap, ServiceInput, Result
    * clients generate code from) does not change. New mutations leave this out.
    */
   alsoDeclares?: readonly ErrorClass[];
+  /**
+   * A batch mutation's number of rows: the mutation is priced per row (its selection times the
+   * rows, as a list by its `first`), so a batch of 100 costs what 100 single mutations would.
+   */
+  batchSize?: (input: InputShapeFromFields<Fields>) => number;
   /** What identifies the request for its idempotency key, when the input itself cannot (a file). */
   fingerprint?: (input: InputShapeFromFields<Fields>) => Promise<Record<string, unknown>>;
   /** The success payload: what of the result it keeps (JSON, since an idempotent replay returns it). */
@@ -119,6 +124,9 @@ export function defineMutation<Fields extends InputFieldMap, ServiceInput, Resul
     t.field({
       type: Success,
       description: spec.description,
+      ...(spec.batchSize
+        ? { complexity: (args: { input: InputShapeFromFields<Fields> }) => ({ field: 1, multiplier: Math.max(1, spec.batchSize!(args.input)) }) }
+        : {}),
       args: { input: t.arg({ type: InputType, required: true, description: `What ${spec.name} is asked to do.` }) },
       errors: {
         types: errorTypes,

@@ -91,6 +91,19 @@ query UnpostedExpenses {
       variables: { id: ids.unpostedExpenseId ?? '<Expense id from UnpostedExpenses>' },
     },
     {
+      name: 'ChangeFeed',
+      query: `# Every created, updated or deleted object, oldest first (node is null for a deletion).
+# Store \`cursor\` and pass it as \`after\` next time: no later commit can land before it.
+query ChangeFeed($after: String) {
+  changes(after: $after, first: 20) {
+    nodes { type id operation at node { id } }
+    cursor
+    hasMore
+  }
+}
+`,
+    },
+    {
       name: 'BudgetAlerts',
       query: `# Budget alerts as they are recorded (80 % and 100 % crossings of SPEND_ALERTS budgets), over SSE.
 # Run it, then post an expense charging that budget in another tab.

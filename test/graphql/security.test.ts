@@ -84,11 +84,12 @@ const MUTATIONS_WITH_IDS = Object.keys(mutationType.getFields())
     return input !== undefined && idFieldsOf(input).length > 0;
   });
 
+/** Mutations whose `id` names a type their name does not spell out. */
+const ID_TYPE_OF: Record<string, string> = { redeliverWebhook: 'WebhookDelivery', rotateWebhookSecret: 'WebhookEndpoint' };
+
 /** The Node type an id field names: `id` is the mutation's own type, `fromAccountId` an Account… */
-const ID_TYPE_OF_MUTATION: Record<string, string> = { rotateWebhookSecret: 'WebhookEndpoint', redeliverWebhook: 'WebhookDelivery' };
 function nodeTypeOf(mutation: string, field: string): string {
-  if (field === 'id' && mutation in ID_TYPE_OF_MUTATION) return ID_TYPE_OF_MUTATION[mutation]!;
-  if (field === 'id') return mutation.replace(/^(create|update|delete|close|post|unpost|cancel)/, '');
+  if (field === 'id') return ID_TYPE_OF[mutation] ?? mutation.replace(/^(create|update|delete|close|post|unpost|cancel)/, '');
   if (field === 'parentId') return 'Category';
   const base = field.replace(/Id$/, '').replace(/^(from|to)(?=[A-Z])/, '');
   return base.charAt(0).toUpperCase() + base.slice(1);

@@ -2,7 +2,7 @@
  * One organization's data with at least one object of EVERY Node type, written through the API
  * the way a client would: posted expense and income, a posted and a cancelled transfer, a budget
  * (AUTO_FREEZE + SPEND_ALERTS) whose 80 % alert fired, allocations of each kind, an external
- * transaction split onto the budget, an attachment, a webhook endpoint with one queued delivery. Used by the security test (tenancy through
+ * transaction split onto the budget, an attachment. Used by the security test (tenancy through
  * every Node type), the fuzzing test and the crash test (so the invariants have postings,
  * transfers and budget parts to check).
  */
@@ -103,12 +103,15 @@ export async function seedEveryNodeType(send: Send, tag = 'fx'): Promise<NodeFix
   const alertId = (alerts.data?.node as { alerts?: Array<{ id: string }> } | null)?.alerts?.[0]?.id;
   if (!alertId) throw new Error(`fixture BudgetAlert missing: ${JSON.stringify(alerts)}`);
   ids.set('BudgetAlert', alertId);
-  // An endpoint on a closed local port: the income below queues one delivery for it, which stays
-  // pending (the test app runs no dispatcher) and is what the WebhookDelivery fixture names.
-  const endpoint = await idOf(send, 'createWebhookEndpoint', { url: 'http://127.0.0.1:9/allot-fixture', events: ['entry.created'], description: `${tag} hook` }, 'endpoint');
-  ids.set('WebhookEndpoint', endpoint);
-  await idOf(send, 'createIncome', { title: `${tag} hooked`, amount: '1.00', accountId: spare }, 'income');
-  const deliveries = await send(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries { nodes { id } } } } }`, { id: endpoint });
+  // Last, so the fixtures above queue no deliveries: one change after it queues the one delivery.
+  ids.set(
+    'WebhookEndpoint',
+    await idOf(send, 'createWebhookEndpoint', { url: `http://127.0.0.1:9/${tag}` /* the discard port: nothing answers, nothing leaves the machine */, events: ['*'], description: `${tag} receiver` }, 'endpoint'),
+  );
+  await mutate(send, 'createTransaction', { externalId: `${tag}-erp-2`, date: '2024-03-02', amount: '1.00', currency: 'EUR', direction: 'DEBIT' }, '');
+  const deliveries = await send(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 1) { nodes { id } } } } }`, {
+    id: ids.get('WebhookEndpoint'),
+  });
   const deliveryId = (deliveries.data?.node as { deliveries?: { nodes: Array<{ id: string }> } } | null)?.deliveries?.nodes[0]?.id;
   if (!deliveryId) throw new Error(`fixture WebhookDelivery missing: ${JSON.stringify(deliveries)}`);
   ids.set('WebhookDelivery', deliveryId);

@@ -9,6 +9,7 @@ import { NAMED_TARGET_SERVICES } from '../../services/budgets/allocation-targets
 import { builder, PAGING } from '../builder.js';
 import { defineMutation } from '../mutation.js';
 import { deletedPayload, recordPayload } from '../payloads.js';
+import { externalIdWhere } from './external-id-filter.js';
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
@@ -26,6 +27,10 @@ function defineNamedTarget(kind: AllocationKind) {
     findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
     fields: (t) => ({
       name: t.exposeString('name', { description: `The ${kind.targetField}'s name.` }),
+      externalId: t.exposeString('externalId', {
+        nullable: true,
+        description: `The id of this ${kind.targetField} in the ERP it is synced from (upsert${kind.target}s); unique in the organization; null when none.`,
+      }),
       [named.detail.field]: t.exposeString(named.detail.field as 'email', { nullable: true, description: named.detail.description }),
       [kind.list]: t.relation(kind.list as 'budgetEmployees', {
         description: `The ${kind.targetField}'s budget allocations (${kind.model}), oldest first.`,
@@ -41,13 +46,14 @@ function defineNamedTarget(kind: AllocationKind) {
       type: kind.target as 'Employee',
       cursor: 'id',
       ...PAGING,
-      resolve: (query, _root, _args, ctx) =>
+      args: { externalId: t.arg.string({ description: `Only the ${kind.targetField} with this ERP id (exact match); all when omitted.` }) },
+      resolve: (query, _root, args, ctx) =>
         delegateOf(ctx.db, kind.target).findMany({
           ...query,
-          where: { organizationId: ctx.viewer.organizationId },
+          where: externalIdWhere(ctx.viewer.organizationId, args.externalId),
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
         }),
-      totalCount: (_root, _args, ctx) => delegateOf(ctx.db, kind.target).count({ where: { organizationId: ctx.viewer.organizationId } }),
+      totalCount: (_root, args, ctx) => delegateOf(ctx.db, kind.target).count({ where: externalIdWhere(ctx.viewer.organizationId, args.externalId) }),
     }),
   );
 
@@ -57,10 +63,27 @@ function defineNamedTarget(kind: AllocationKind) {
     input: (t) => ({
       name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
       [named.detail.field]: t.string({ description: named.detail.inputDescription }),
+      externalId: t.string({ description: `The id in the ERP this ${kind.targetField} is synced from: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omit for none.` }),
     }),
     idempotent: true,
     service: services.create,
     alsoDeclares: [InvalidIdError, NotFoundError],
+    payload: (target) => ({ [idKey]: target.id }),
+    success: recordPayload(lowerFirst(kind.target), kind.target, idKey),
+  });
+
+  defineMutation({
+    name: `update${kind.target}`,
+    description: `Changes a${kind.targetField === 'employee' ? 'n' : ''} ${kind.targetField}'s name, ${named.detail.field} or ERP id.`,
+    inputDescription: 'Partial: an omitted field is kept; null clears an optional one.',
+    input: (t) => ({
+      id: t.id({ required: true, description: `The global id of the ${kind.targetField} to change.` }),
+      name: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+      [named.detail.field]: t.string({ description: `${named.detail.inputDescription} Omitted: kept; null or blank: cleared.` }),
+      externalId: t.string({ description: 'The ERP id: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omitted: kept; null: cleared.' }),
+    }),
+    ids: { id: kind.target },
+    service: services.edit,
     payload: (target) => ({ [idKey]: target.id }),
     success: recordPayload(lowerFirst(kind.target), kind.target, idKey),
   });

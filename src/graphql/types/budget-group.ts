@@ -4,6 +4,7 @@ import { createBudgetGroup, deleteBudgetGroup, updateBudgetGroup } from '../../s
 import { builder, PAGING } from '../builder.js';
 import { defineMutation } from '../mutation.js';
 import { deletedPayload, recordPayload } from '../payloads.js';
+import { externalIdWhere } from './external-id-filter.js';
 
 const BudgetGroupTotal = builder
   .objectRef<{ currency: string; budgetCount: number; limit: string; spent: string; remaining: string }>('BudgetGroupTotal')
@@ -25,6 +26,7 @@ builder.prismaNode('BudgetGroup', {
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The group\'s name, e.g. "Sales EMEA".' }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The id of this group in the ERP it is synced from (upsertBudgetGroups); unique in the organization; null when none.' }),
     budgets: t.relation('budgets', { description: 'The budgets in this group, oldest first.', query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } }),
     totals: t.field({
       type: [BudgetGroupTotal],
@@ -63,9 +65,10 @@ builder.queryField('budgetGroups', (t) =>
     type: 'BudgetGroup',
     cursor: 'id',
     ...PAGING,
-    resolve: (query, _root, _args, ctx) =>
-      ctx.db.budgetGroup.findMany({ ...query, where: { organizationId: ctx.viewer.organizationId }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-    totalCount: (_root, _args, ctx) => ctx.db.budgetGroup.count({ where: { organizationId: ctx.viewer.organizationId } }),
+    args: { externalId: t.arg.string({ description: 'Only the group with this ERP id (exact match); all when omitted.' }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.budgetGroup.findMany({ ...query, where: externalIdWhere(ctx.viewer.organizationId, args.externalId), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    totalCount: (_root, args, ctx) => ctx.db.budgetGroup.count({ where: externalIdWhere(ctx.viewer.organizationId, args.externalId) }),
   }),
 );
 
@@ -74,7 +77,10 @@ const groupPayload = recordPayload('budgetGroup', 'BudgetGroup', 'budgetGroupId'
 defineMutation({
   name: 'createBudgetGroup',
   description: 'Creates an empty budget group; put budgets in it with createBudget or updateBudget (budgetGroupId).',
-  input: (t) => ({ name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }) }),
+  input: (t) => ({
+    name: t.string({ required: true, description: 'The name; trimmed, 1–500 characters.' }),
+    externalId: t.string({ description: 'The id in the ERP this group is synced from: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omit for none.' }),
+  }),
   idempotent: true,
   service: createBudgetGroup,
   alsoDeclares: [InvalidIdError, NotFoundError],
@@ -84,11 +90,12 @@ defineMutation({
 
 defineMutation({
   name: 'updateBudgetGroup',
-  description: 'Renames a budget group.',
-  inputDescription: 'Partial: an omitted name is kept.',
+  description: 'Renames a budget group or changes its ERP id.',
+  inputDescription: 'Partial: an omitted field is kept.',
   input: (t) => ({
     id: t.id({ required: true, description: 'The global id of the group to rename.' }),
     name: t.string({ description: 'The new name; trimmed, 1–500 characters. Omitted or null: kept.' }),
+    externalId: t.string({ description: 'The ERP id: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omitted: kept; null: cleared.' }),
   }),
   ids: { id: 'BudgetGroup' },
   service: updateBudgetGroup,

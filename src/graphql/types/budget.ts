@@ -34,6 +34,7 @@ export const BudgetType = builder.prismaNode('Budget', {
   findUnique: (id, ctx) => ({ id, organizationId: ctx.viewer.organizationId }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The budget\'s name, e.g. "Marketing Q2".' }),
+    externalId: t.exposeString('externalId', { nullable: true, description: 'The id of this budget in the ERP it is synced from (upsertBudgets); unique in the organization; null when none.' }),
     type: t.expose('type', {
       type: BudgetTypeEnum,
       description: 'GLOBAL or EMPLOYEE, as the spend-management platform classifies budgets; spend is counted the same way for both.',
@@ -135,12 +136,16 @@ const BudgetFilter = builder.inputType('BudgetFilter', {
       description: 'Budgets whose window ends on or after this day. With dateTo: budgets whose window overlaps [dateFrom, dateTo].',
     }),
     dateTo: t.field({ type: 'Date', description: 'Budgets whose window starts on or before this day. With dateFrom: see dateFrom.' }),
+    externalId: t.string({ description: 'Only the budget with this ERP id (exact match).' }),
   }),
 });
 
 function budgetWhere(
   organizationId: string,
-  filter: { type?: 'GLOBAL' | 'EMPLOYEE' | null; budgetGroupId?: string | null; dateFrom?: Date | null; dateTo?: Date | null } | null | undefined,
+  filter:
+    | { type?: 'GLOBAL' | 'EMPLOYEE' | null; budgetGroupId?: string | null; dateFrom?: Date | null; dateTo?: Date | null; externalId?: string | null }
+    | null
+    | undefined,
 ): Prisma.BudgetWhereInput {
   return {
     organizationId,
@@ -149,6 +154,7 @@ function budgetWhere(
     // Overlap: the window starts before the range ends and ends after the range starts.
     ...(filter?.dateTo ? { dateFrom: { lte: filter.dateTo } } : {}),
     ...(filter?.dateFrom ? { dateTo: { gte: filter.dateFrom } } : {}),
+    ...(filter?.externalId != null ? { externalId: filter.externalId.trim() } : {}),
   };
 }
 
@@ -184,6 +190,7 @@ defineMutation({
     config: t.stringList({ description: 'SPEND_ALERTS and/or AUTO_FREEZE ("spend_alerts", "auto-freeze" are accepted too).' }),
     limit: t.field({ type: 'Decimal', required: true, description: 'In `currency`; 0 or more.' }),
     currency: t.string({ required: true, description: 'ISO 4217, e.g. "EUR"; fixed once created.' }),
+    externalId: t.string({ description: 'The id in the ERP this budget is synced from: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omit for none.' }),
   }),
   ids: { budgetGroupId: 'BudgetGroup' },
   idempotent: true,
@@ -209,6 +216,7 @@ defineMutation({
     budgetGroupId: t.id({ description: 'Move the budget to this group (global id). Omitted: kept; null: ungrouped.' }),
     config: t.stringList({ description: 'Replaces the whole list; [] turns every option off.' }),
     limit: t.field({ type: 'Decimal', description: 'The new limit in the budget\'s currency, zero or more. Omitted or null: kept.' }),
+    externalId: t.string({ description: 'The ERP id: trimmed, 1–200 characters, unique in the organization (DUPLICATE otherwise). Omitted: kept; null: cleared.' }),
   }),
   ids: { id: 'Budget', budgetGroupId: 'BudgetGroup' },
   service: updateBudget,

@@ -20,5 +20,7 @@ import './budget-alert.js';
 import './invoice.js';
 import './transaction.js';
 import './transaction-import.js';
+import './erp-sync.js';
+import './change-feed.js';
 import './attachment.js';
 import './webhook-endpoint.js';

@@ -8,6 +8,7 @@ import { BUDGET_GRANULARITIES, BUDGET_OPTIONS, BUDGET_TYPES, parseChoice, parseC
 import { requireDateRange } from '../../domain/dates.js';
 import {
   BudgetOverLimitError,
+  DuplicateError,
   InvalidAmountError,
   InvalidDateRangeError,
   InvalidInputError,
@@ -23,10 +24,11 @@ import type { Budget, BudgetGroup } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
 import { rethrowMissingReference } from '../core/database-errors.js';
 import { emitBudgetAlerts } from '../core/events.js';
-import { lockBudget } from '../core/row-locks.js';
+import { lockBudget, lockBudgetGroup } from '../core/row-locks.js';
 import { service } from '../core/service.js';
-import type { Tx } from '../core/unit-of-work.js';
+import type { Tx, UnitOfWork } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
+import { optionalExternalId, rethrowTakenExternalId } from './external-ids.js';
 import { changeSpend, type OverrunRefusal } from './spend.js';
 
 export async function findBudgetGroup(tx: Tx, viewer: Viewer, id: string, field: string): Promise<BudgetGroup> {
@@ -41,24 +43,47 @@ export async function findBudget(tx: Tx, viewer: Viewer, id: string, field: stri
   return budget;
 }
 
-export const createBudgetGroup = service([InvalidInputError], async ({ tx, viewer }, input: { name: string }): Promise<BudgetGroup> => {
-  const name = requireTitle(input.name, 'name');
-  const group = await tx.budgetGroup.create({ data: { organizationId: viewer.organizationId, name } });
-  await recordChange(tx, viewer, { entityType: 'BudgetGroup', entityId: group.id, action: 'NEW', comment: name });
-  return group;
-});
-
-export const updateBudgetGroup = service(
-  [NotFoundError, InvalidInputError],
-  async ({ tx, viewer }, input: { id: string; name?: string | null }): Promise<BudgetGroup> => {
-    const name = input.name === undefined || input.name === null ? undefined : requireTitle(input.name, 'name');
-    const before = await findBudgetGroup(tx, viewer, input.id, 'id');
-    const changes = diffFields({ name: before.name }, { name });
-    if (Object.keys(changes).length === 0) return before;
-    const group = await tx.budgetGroup.update({ where: { id: before.id }, data: { name } });
-    await recordChange(tx, viewer, { entityType: 'BudgetGroup', entityId: group.id, action: 'UPDATED', changes });
+/** DuplicateError: another group of the organization has the externalId. */
+export const createBudgetGroup = service(
+  [InvalidInputError, DuplicateError],
+  async ({ tx, viewer }, input: { name: string; externalId?: string | null }): Promise<BudgetGroup> => {
+    const name = requireTitle(input.name, 'name');
+    const externalId = optionalExternalId(input.externalId) ?? null;
+    const group = await tx.budgetGroup
+      .create({ data: { organizationId: viewer.organizationId, name, externalId } })
+      .catch(rethrowTakenExternalId('BudgetGroup', externalId));
+    await recordChange(tx, viewer, { entityType: 'BudgetGroup', entityId: group.id, action: 'NEW', comment: name });
     return group;
   },
+);
+
+export interface UpdateBudgetGroupInput {
+  id: string;
+  name?: string | null;
+  /** Omitted: kept; null: cleared. */
+  externalId?: string | null;
+}
+
+/** updateBudgetGroup, also saying whether anything changed (the upserts answer UNCHANGED otherwise). */
+export async function applyBudgetGroupUpdate(
+  { tx, viewer }: UnitOfWork,
+  input: UpdateBudgetGroupInput,
+): Promise<{ group: BudgetGroup; changed: boolean }> {
+  const name = input.name === undefined || input.name === null ? undefined : requireTitle(input.name, 'name');
+  const externalId = optionalExternalId(input.externalId);
+  const before = await lockBudgetGroup(tx, viewer, input.id);
+  const changes = diffFields({ name: before.name, externalId: before.externalId }, { name, externalId });
+  if (Object.keys(changes).length === 0) return { group: before, changed: false };
+  const group = await tx.budgetGroup
+    .update({ where: { id: before.id }, data: { name, externalId } })
+    .catch(rethrowTakenExternalId('BudgetGroup', externalId));
+  await recordChange(tx, viewer, { entityType: 'BudgetGroup', entityId: group.id, action: 'UPDATED', changes });
+  return { group, changed: true };
+}
+
+export const updateBudgetGroup = service(
+  [NotFoundError, InvalidInputError, DuplicateError],
+  async (uow, input: UpdateBudgetGroupInput): Promise<BudgetGroup> => (await applyBudgetGroupUpdate(uow, input)).group,
 );
 
 /** Deletes a group; its budgets stay, ungrouped (the schema's ON DELETE SET NULL). */
@@ -82,14 +107,17 @@ export interface CreateBudgetInput {
   config?: readonly string[] | null;
   limit: string;
   currency: string;
+  /** The ERP's id of the budget; unique per organization. */
+  externalId?: string | null;
 }
 
 /**
  * UnknownValueError: unknown type, granularity or option. InvalidAmountError: negative or
  * over-precise limit. InvalidDateRangeError: dateFrom after dateTo. NotFoundError: the budget group.
+ * DuplicateError: another budget of the organization has the externalId.
  */
 export const createBudget = service(
-  [InvalidInputError, UnknownValueError, UnknownCurrencyError, InvalidAmountError, InvalidDateRangeError, NotFoundError],
+  [InvalidInputError, UnknownValueError, UnknownCurrencyError, InvalidAmountError, InvalidDateRangeError, NotFoundError, DuplicateError],
   async ({ tx, viewer }, input: CreateBudgetInput): Promise<Budget> => {
     const name = requireTitle(input.name, 'name');
     const type = parseChoice(input.type, BUDGET_TYPES, 'type');
@@ -98,11 +126,13 @@ export const createBudget = service(
     const currency = requireCurrency(input.currency);
     const limitMinor = parseMoney(input.limit, currency, 'limit', 'nonNegative');
     requireDateRange(input.dateFrom, input.dateTo);
+    const externalId = optionalExternalId(input.externalId) ?? null;
     if (input.budgetGroupId) await findBudgetGroup(tx, viewer, input.budgetGroupId, 'budgetGroupId');
     // A group deleted since it was checked answers NOT_FOUND, as if missing.
     const budget = await tx.budget.create({
       data: {
         organizationId: viewer.organizationId,
+        externalId,
         name,
         type,
         granularity,
@@ -113,7 +143,7 @@ export const createBudget = service(
         limitMinor,
         currency,
       },
-    }).catch(rethrowMissingReference);
+    }).catch(rethrowTakenExternalId('Budget', externalId)).catch(rethrowMissingReference);
     await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'NEW', comment: name });
     return budget;
   },
@@ -133,6 +163,8 @@ export interface UpdateBudgetInput {
   budgetGroupId?: string | null;
   config?: readonly string[] | null;
   limit?: string | null;
+  /** Omitted: kept; null: cleared. */
+  externalId?: string | null;
 }
 
 /** The answer to an edit that would leave an AUTO_FREEZE budget above its limit. */
@@ -158,67 +190,76 @@ const overLimit: OverrunRefusal = (budget, _spentBefore, spentAfter) => {
  * dateFrom after dateTo. TotalOutOfRangeError: a wider window takes in more spend than can be counted.
  */
 export const updateBudget = service(
-  [NotFoundError, InvalidInputError, UnknownValueError, InvalidAmountError, InvalidDateRangeError, BudgetOverLimitError, TotalOutOfRangeError],
-  async (uow, input: UpdateBudgetInput): Promise<Budget> => {
-    const { tx, viewer } = uow;
-    const name = input.name == null ? undefined : requireTitle(input.name, 'name');
-    const type = input.type == null ? undefined : parseChoice(input.type, BUDGET_TYPES, 'type');
-    const granularity = input.granularity == null ? undefined : parseChoice(input.granularity, BUDGET_GRANULARITIES, 'granularity');
-    const config = input.config == null ? undefined : parseChoices(input.config, BUDGET_OPTIONS, 'config');
-    const before = await lockBudget(tx, viewer, input.id, 'id');
-    const limitMinor = input.limit == null ? undefined : parseMoney(input.limit, before.currency, 'limit', 'nonNegative');
-    const dateFrom = input.dateFrom ?? before.dateFrom;
-    const dateTo = input.dateTo ?? before.dateTo;
-    requireDateRange(dateFrom, dateTo);
-    if (input.budgetGroupId) await findBudgetGroup(tx, viewer, input.budgetGroupId, 'budgetGroupId');
-    const changes = diffFields(
-      {
-        name: before.name,
-        type: before.type,
-        granularity: before.granularity,
-        dateFrom: isoDay(before.dateFrom),
-        dateTo: isoDay(before.dateTo),
-        budgetGroupId: before.budgetGroupId,
-        config: before.config,
-        limit: formatMoney(before.limitMinor, before.currency),
-      },
-      {
-        name,
-        type,
-        granularity,
-        dateFrom: input.dateFrom ? isoDay(input.dateFrom) : undefined,
-        dateTo: input.dateTo ? isoDay(input.dateTo) : undefined,
-        budgetGroupId: input.budgetGroupId,
-        config,
-        limit: limitMinor === undefined ? undefined : formatMoney(limitMinor, before.currency),
-      },
-    );
-    if (Object.keys(changes).length === 0) return before;
-    const { result: budget, alerts } = await changeSpend(
-      tx,
-      viewer,
-      [before.id],
-      () =>
-        tx.budget.update({
-          where: { id: before.id },
-          data: {
-            name,
-            type,
-            granularity,
-            dateFrom: input.dateFrom ?? undefined,
-            dateTo: input.dateTo ?? undefined,
-            budgetGroupId: input.budgetGroupId,
-            config,
-            limitMinor,
-          },
-        }).catch(rethrowMissingReference), // the new group was deleted since it was checked
-      { changesBudgets: true, refusal: overLimit },
-    );
-    await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'UPDATED', changes });
-    emitBudgetAlerts(uow, alerts);
-    return budget;
-  },
+  [NotFoundError, InvalidInputError, UnknownValueError, InvalidAmountError, InvalidDateRangeError, BudgetOverLimitError, TotalOutOfRangeError, DuplicateError],
+  async (uow, input: UpdateBudgetInput): Promise<Budget> => (await applyBudgetUpdate(uow, input)).budget,
 );
+
+/** updateBudget, also saying whether anything changed (the upserts answer UNCHANGED otherwise). */
+export async function applyBudgetUpdate(uow: UnitOfWork, input: UpdateBudgetInput): Promise<{ budget: Budget; changed: boolean }> {
+  const { tx, viewer } = uow;
+  const name = input.name == null ? undefined : requireTitle(input.name, 'name');
+  const type = input.type == null ? undefined : parseChoice(input.type, BUDGET_TYPES, 'type');
+  const granularity = input.granularity == null ? undefined : parseChoice(input.granularity, BUDGET_GRANULARITIES, 'granularity');
+  const config = input.config == null ? undefined : parseChoices(input.config, BUDGET_OPTIONS, 'config');
+  const externalId = optionalExternalId(input.externalId);
+  const before = await lockBudget(tx, viewer, input.id, 'id');
+  const limitMinor = input.limit == null ? undefined : parseMoney(input.limit, before.currency, 'limit', 'nonNegative');
+  const dateFrom = input.dateFrom ?? before.dateFrom;
+  const dateTo = input.dateTo ?? before.dateTo;
+  requireDateRange(dateFrom, dateTo);
+  if (input.budgetGroupId) await findBudgetGroup(tx, viewer, input.budgetGroupId, 'budgetGroupId');
+  const changes = diffFields(
+    {
+      name: before.name,
+      type: before.type,
+      granularity: before.granularity,
+      dateFrom: isoDay(before.dateFrom),
+      dateTo: isoDay(before.dateTo),
+      budgetGroupId: before.budgetGroupId,
+      config: before.config,
+      limit: formatMoney(before.limitMinor, before.currency),
+      externalId: before.externalId,
+    },
+    {
+      name,
+      type,
+      granularity,
+      dateFrom: input.dateFrom ? isoDay(input.dateFrom) : undefined,
+      dateTo: input.dateTo ? isoDay(input.dateTo) : undefined,
+      budgetGroupId: input.budgetGroupId,
+      config,
+      limit: limitMinor === undefined ? undefined : formatMoney(limitMinor, before.currency),
+      externalId,
+    },
+  );
+  if (Object.keys(changes).length === 0) return { budget: before, changed: false };
+  const { result: budget, alerts } = await changeSpend(
+    tx,
+    viewer,
+    [before.id],
+    () =>
+      tx.budget.update({
+        where: { id: before.id },
+        data: {
+          name,
+          type,
+          granularity,
+          dateFrom: input.dateFrom ?? undefined,
+          dateTo: input.dateTo ?? undefined,
+          budgetGroupId: input.budgetGroupId,
+          config,
+          limitMinor,
+          externalId,
+        },
+      })
+        .catch(rethrowTakenExternalId('Budget', externalId))
+        .catch(rethrowMissingReference), // the new group was deleted since it was checked
+    { changesBudgets: true, refusal: overLimit },
+  );
+  await recordChange(tx, viewer, { entityType: 'Budget', entityId: budget.id, action: 'UPDATED', changes });
+  emitBudgetAlerts(uow, alerts);
+  return { budget, changed: true };
+}
 
 /**
  * Deletes a budget with its allocations, budget transactions and alerts (which only mean something

@@ -12,35 +12,44 @@ import type { Viewer } from './viewer.js';
 export type FieldChange = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
 export type Changes = Record<string, FieldChange>;
 
+/** What the changelog records changes of: the Prisma models (an `Entry` is an Expense or an Income in the API). */
+export const CHANGELOG_ENTITY_TYPES = [
+  'Account',
+  'Category',
+  'Counterparty',
+  'Entry',
+  'Transfer',
+  'Budget',
+  'BudgetGroup',
+  'Transaction',
+  'BudgetTransaction',
+  'Attachment',
+  'Employee',
+  'Contractor',
+  'Project',
+  'Invoice',
+  'BudgetEmployee',
+  'BudgetContractor',
+  'BudgetProject',
+  'BudgetInvoice',
+  'WebhookEndpoint',
+] as const;
+
 export interface ChangeRecord {
-  entityType:
-    | 'Account'
-    | 'Category'
-    | 'Counterparty'
-    | 'Entry'
-    | 'Transfer'
-    | 'Budget'
-    | 'BudgetGroup'
-    | 'Transaction'
-    | 'BudgetTransaction'
-    | 'Attachment'
-    | 'Employee'
-    | 'Contractor'
-    | 'Project'
-    | 'Invoice'
-    | 'BudgetEmployee'
-    | 'BudgetContractor'
-    | 'BudgetProject'
-    | 'BudgetInvoice'
-    | 'WebhookEndpoint';
+  entityType: (typeof CHANGELOG_ENTITY_TYPES)[number];
   entityId: string;
   action: ChangeAction;
   comment?: string;
   changes?: Changes;
   /** The webhook event this change announces when it is not the one its action implies (an import's `transaction.imported`). */
   webhookEvent?: WebhookEventType;
-  /** The GraphQL type of the object when it differs from entityType (a deleted entry: Expense or Income). */
+  /** The GraphQL type of the object when it differs from entityType (an entry: Expense or Income). */
   nodeType?: string;
+}
+
+/** The GraphQL type of the changed object; null for an entry whose writer did not say (readers look it up). */
+function nodeTypeOf(change: ChangeRecord): string | null {
+  return change.nodeType ?? (change.entityType === 'Entry' ? null : change.entityType);
 }
 
 /**
@@ -52,8 +61,7 @@ function outboxEventsOf(changes: readonly ChangeRecord[]): OutboxEvent[] {
   for (const change of changes) {
     const type = change.webhookEvent ?? eventTypeOfChange(change.entityType, change.action);
     if (!type) continue;
-    const nodeType = change.nodeType ?? (change.entityType === 'Entry' ? null : change.entityType);
-    events.push({ type, nodeType, entityId: change.entityId });
+    events.push({ type, nodeType: nodeTypeOf(change), entityId: change.entityId });
   }
   return events;
 }
@@ -64,11 +72,12 @@ function outboxEventsOf(changes: readonly ChangeRecord[]): OutboxEvent[] {
  */
 function changelogInsert(viewer: Viewer, changes: readonly ChangeRecord[]): Prisma.Sql {
   return Prisma.sql`logged AS (
-    INSERT INTO "ChangelogEvent" (id, "organizationId", "userId", "entityType", "entityId", action, comment, changes)
-    SELECT gen_random_uuid(), ${viewer.organizationId}::uuid, ${viewer.userId}::uuid, t.entity_type, t.entity_id, t.action::"ChangeAction", t.comment, t.changes
-    FROM unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::uuid[], ${changes.map((c) => c.action)}::text[],
-                ${changes.map((c) => c.comment ?? null)}::text[], ${changes.map((c) => JSON.stringify(c.changes ?? {}))}::jsonb[])
-         WITH ORDINALITY AS t(entity_type, entity_id, action, comment, changes, ord)
+    INSERT INTO "ChangelogEvent" (id, "organizationId", "userId", "entityType", "entityId", "nodeType", action, comment, changes)
+    SELECT gen_random_uuid(), ${viewer.organizationId}::uuid, ${viewer.userId}::uuid, t.entity_type, t.entity_id, t.node_type, t.action::"ChangeAction", t.comment, t.changes
+    FROM unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::uuid[], ${changes.map(nodeTypeOf)}::text[],
+                ${changes.map((c) => c.action)}::text[], ${changes.map((c) => c.comment ?? null)}::text[],
+                ${changes.map((c) => JSON.stringify(c.changes ?? {}))}::jsonb[])
+         WITH ORDINALITY AS t(entity_type, entity_id, node_type, action, comment, changes, ord)
     ORDER BY t.ord
     RETURNING 1
   )`;

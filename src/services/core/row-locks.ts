@@ -18,6 +18,11 @@
  *   reference them (an attachment holds its owner with FOR KEY SHARE, which FOR UPDATE waits for),
  *   and a budget's spend check must see every charge before it. Callers that will insert a row
  *   referencing a budget lock the budget first (see ledger/entries.ts).
+ * - BudgetGroup, Employee, Contractor, Project, Invoice: FOR NO KEY UPDATE, taken by their edits
+ *   (and the ERP upserts) before reading the row they diff, so two edits of one row run one after
+ *   the other and each logs the change from the state it really changed. NO KEY UPDATE, the lock
+ *   the update takes anyway, so rows that reference them (allocations, budgets) can still be
+ *   inserted meanwhile. They are taken alone, never together with the locks above.
  * - The category tree: a transaction-scoped advisory lock per organization, since a move checks
  *   the whole tree for cycles, not one row.
  *
@@ -25,7 +30,7 @@
  * locks is the row it works on, and a second read would cost a round trip per lock.
  */
 import { NotFoundError } from '../../domain/errors.js';
-import type { Account, Budget, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
+import type { Account, Budget, BudgetGroup, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
 // A lock statement cancelled by statement_timeout was waiting its turn: contention, retried.
 import { waitingForLock } from './contention.js';
 import type { Tx } from './unit-of-work.js';
@@ -128,4 +133,25 @@ export async function lockBudgets(tx: Tx, viewer: Viewer, budgetIds: Iterable<st
   const budgets = new Map<string, Budget>();
   for (const id of [...new Set(budgetIds)].sort()) budgets.set(id, await lockBudget(tx, viewer, id, field));
   return budgets;
+}
+
+/** A budget group, for an edit (see the strengths above). */
+export async function lockBudgetGroup(tx: Tx, viewer: Viewer, id: string, field = 'id'): Promise<BudgetGroup> {
+  const [group] = await waitingForLock(tx, () => tx.$queryRaw<BudgetGroup[]>`
+    SELECT * FROM "BudgetGroup" WHERE id = ${id}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`);
+  if (!group) throw new NotFoundError('BudgetGroup', field);
+  return group;
+}
+
+/** The models of allocation targets; the name goes into SQL, so only these constants are accepted. */
+const TARGET_TABLES = new Set(['Employee', 'Contractor', 'Project', 'Invoice']);
+
+/** An allocation target (employee, contractor, project, invoice), for an edit (see the strengths above). */
+export async function lockAllocationTarget<Row>(tx: Tx, viewer: Viewer, model: 'Employee' | 'Contractor' | 'Project' | 'Invoice', id: string, field = 'id'): Promise<Row> {
+  if (!TARGET_TABLES.has(model)) throw new Error(`Not an allocation target: ${model}`);
+  const [row] = await waitingForLock(tx, () =>
+    tx.$queryRawUnsafe<Row[]>(`SELECT * FROM "${model}" WHERE id = $1::uuid AND "organizationId" = $2::uuid FOR NO KEY UPDATE`, id, viewer.organizationId),
+  );
+  if (!row) throw new NotFoundError(model, field);
+  return row;
 }

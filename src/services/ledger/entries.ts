@@ -190,6 +190,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
     entityType: 'Entry',
     entityId: '',
     action: 'NEW',
+    nodeType: KIND_NAME[input.kind],
     comment: `Added ${KIND_NAME[input.kind].toLowerCase()} of ${formatMoney(amountMinor, account.currency)} ${account.currency}`,
   };
   if (!posted) {
@@ -201,7 +202,7 @@ async function insertEntry({ tx, viewer }: UnitOfWork, input: CreateEntryInput):
   const { result: entry, alerts } = await changeSpend(tx, viewer, counted, create, { currency: account.currency });
   await recordChanges(tx, viewer, [
     { ...added, entityId: entry.id },
-    { entityType: 'Entry', entityId: entry.id, action: 'POSTED', comment: postedComment(entry, account.currency) },
+    { entityType: 'Entry', entityId: entry.id, action: 'POSTED', nodeType: KIND_NAME[entry.kind], comment: postedComment(entry, account.currency) },
   ]);
   return { entry, alerts, notPostedReason: null };
 }
@@ -305,7 +306,7 @@ async function changeEntry({ tx, viewer }: UnitOfWork, input: UpdateEntryInput):
     ({ entry, alerts } = await writeWithBudgetRecharge(tx, viewer, before, data, () =>
       tx.entry.update({ where: { id: before.id }, data }).catch(rethrowMissingReference),
     ));
-    await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', changes });
+    await recordChange(tx, viewer, { entityType: 'Entry', entityId: before.id, action: 'UPDATED', nodeType: KIND_NAME[before.kind], changes });
   }
   const posted = await postIfAsked(tx, viewer, entry, input.post);
   return { ...posted, alerts: [...alerts, ...posted.alerts] };
@@ -328,7 +329,7 @@ async function removeEntry(uow: UnitOfWork, input: DeleteEntryInput, kind: Entry
     entityType: 'Entry',
     entityId: entry.id,
     action: 'DELETED',
-    nodeType: entry.kind === 'EXPENSE' ? 'Expense' : 'Income',
+    nodeType: KIND_NAME[entry.kind],
     comment: `Deleted "${entry.title}" (${formatMoney(entry.amountMinor, account.currency)} ${account.currency})${files}`,
   });
   await recordChanges(

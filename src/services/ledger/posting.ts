@@ -84,6 +84,7 @@ export async function postLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): Pro
     entityType: 'Entry',
     entityId: entry.id,
     action: 'POSTED',
+    nodeType: KIND_NAME[entry.kind],
     comment: postedComment(entry, account.currency),
   });
   return { entry: posted, alerts };
@@ -112,6 +113,7 @@ export async function unpostLockedEntry(tx: Tx, viewer: Viewer, entry: Entry): P
     entityType: 'Entry',
     entityId: entry.id,
     action: 'UNPOSTED',
+    nodeType: KIND_NAME[entry.kind],
     comment: `Reversed the posting of ${KIND_WORD[entry.kind]} of ${describeAmount(entry, account)}`,
   });
   return { entry: unposted, alerts };

@@ -43,7 +43,14 @@ export function listenForNotifications(url: string, channel: string, handlers: N
     next.on('error', lost);
     next.on('end', () => lost(new Error('LISTEN connection ended')));
     next.on('notification', (message) => {
-      if (message.channel === channel) handlers.onNotify(message.payload ?? '');
+      if (message.channel !== channel) return;
+      // Anyone with access to the database can NOTIFY: a handler that throws on what it was sent
+      // would otherwise throw inside the driver's event, an uncaught exception for the process.
+      try {
+        handlers.onNotify(message.payload ?? '');
+      } catch {
+        // not ours to act on
+      }
     });
     try {
       await next.connect();

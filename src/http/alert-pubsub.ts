@@ -73,12 +73,13 @@ export function createSharedAlertPubSub(database: Database, options: SharedAlert
 
   database.listen(BUDGET_ALERT_CHANNEL, {
     onNotify(payload) {
-      let notice: AlertNotice;
+      let notice: AlertNotice | null;
       try {
-        notice = JSON.parse(payload) as AlertNotice;
+        notice = JSON.parse(payload) as AlertNotice | null;
       } catch {
         return; // not ours: anyone with database access can NOTIFY
       }
+      if (typeof notice !== 'object' || notice === null) return; // `null`, a number, a string: not ours either
       if (notice.sender === self || typeof notice.alertId !== 'string' || typeof notice.organizationId !== 'string') return;
       deliveries = deliveries.then(() => deliverAnnounced(notice)).catch((error: unknown) => onError(error, 'could not read an announced budget alert'));
     },

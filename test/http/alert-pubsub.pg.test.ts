@@ -65,6 +65,8 @@ describe.skipIf(!usingPostgres)('budget alerts through LISTEN/NOTIFY', () => {
     });
     const received = firstOf(pubSubs[1]!.subscribe(intruder.organization.id), 1_500);
     await db.$executeRaw`SELECT pg_notify('allot_budget_alert', 'not json')`;
+    // JSON that is not an object: before, `null` threw inside the driver's event (an uncaught exception).
+    for (const payload of ['null', '42', '"text"', '[]']) await db.$executeRaw`SELECT pg_notify('allot_budget_alert', ${payload})`;
     const forged = JSON.stringify({ organizationId: intruder.organization.id, alertId: alert.id, sender: 'someone' });
     await db.$executeRaw`SELECT pg_notify('allot_budget_alert', ${forged})`;
     expect(await received).toBe('nothing');

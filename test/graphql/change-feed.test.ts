@@ -157,6 +157,32 @@ describe('changes', () => {
     expect(everythingB.every((change) => change.id !== aBudget)).toBe(true);
   });
 
+  it('types events written without a type (a replica on the code before types, mid rolling deploy), also of a deleted entry', async () => {
+    const start = (await drain(null)).cursor;
+    const budget = await createBudget('Typed later');
+    const account = await mutate(`mutation($input: CreateAccountInput!) { createAccount(input: $input) { ... on CreateAccountSuccess { account { id } } } }`, {
+      name: 'Feed cash',
+      currency: 'EUR',
+    });
+    const expense = await mutate(`mutation($input: CreateExpenseInput!) { createExpense(input: $input) { ... on CreateExpenseSuccess { expense { id } } } }`, {
+      title: 'Typed later',
+      amount: '1.00',
+      accountId: account.createAccount.account.id,
+    });
+    const expenseId = expense.createExpense.expense.id as string;
+    await mutate(`mutation($input: DeleteExpenseInput!) { deleteExpense(input: $input) { __typename } }`, { id: expenseId });
+    const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]!;
+    // What the old code wrote: the budget's events and the entry's DELETED event carry no type.
+    await app.database.prisma.changelogEvent.updateMany({ where: { entityId: uuidOf(budget) }, data: { nodeType: null } });
+    await app.database.prisma.changelogEvent.updateMany({ where: { entityId: uuidOf(expenseId), action: 'DELETED' }, data: { nodeType: null } });
+    const seen = (await drain(start)).seen;
+    expect(seen.find((change) => change.id === budget)).toMatchObject({ type: 'Budget', operation: 'CREATED' });
+    expect(seen.filter((change) => change.id === expenseId).map((change) => [change.type, change.operation])).toEqual([
+      ['Expense', 'CREATED'],
+      ['Expense', 'DELETED'],
+    ]);
+  });
+
   it('a replayed upsert adds nothing to the feed', async () => {
     const upsert = `mutation($input: UpsertBudgetsInput!) { upsertBudgets(input: $input) { __typename } }`;
     const row = { externalId: 'feed-erp', ...budgetInput('From the ERP') };

@@ -143,13 +143,21 @@ export async function readChanges(db: Db, viewer: Viewer, query: ChangesQuery): 
   const first = pageSize(query.first);
   const types = typeFilter(query.types);
   const after = query.after == null ? START : decodeCursor(query.after);
-  // One statement: the horizon and the rows come from the same snapshot. An entry's event written
-  // without its type (an attachment's) takes it from the entry; one of an entry deleted before
-  // types were recorded has none and is left out, as is the object.
+  // One statement: the horizon and the rows come from the same snapshot. An event written without
+  // its type (an attachment's, or one from a replica still running the code before types were
+  // recorded, during a rolling deploy) takes it from its entity type, else from the entry, else
+  // from an earlier typed event of the same entry (a deleted one). Only an entry deleted with no
+  // typed event at all is left out, as is the object.
   const rows = await db.$queryRaw<EventRow[]>`
     SELECT * FROM (
       SELECT c."txId", c.seq, c."entityId"::text AS "entityId", c.action::text AS action, c.at,
-             COALESCE(c."nodeType", CASE n.kind WHEN 'EXPENSE' THEN 'Expense' WHEN 'INCOME' THEN 'Income' END) AS type
+             COALESCE(c."nodeType",
+                      CASE WHEN c."entityType" <> 'Entry' THEN c."entityType" END,
+                      CASE n.kind WHEN 'EXPENSE' THEN 'Expense' WHEN 'INCOME' THEN 'Income' END,
+                      (SELECT typed."nodeType" FROM "ChangelogEvent" typed
+                        WHERE typed."organizationId" = c."organizationId" AND typed."entityType" = 'Entry'
+                          AND typed."entityId" = c."entityId" AND typed."nodeType" IS NOT NULL
+                        LIMIT 1)) AS type
         FROM "ChangelogEvent" c
         LEFT JOIN "Entry" n ON c."nodeType" IS NULL AND c."entityType" = 'Entry' AND n.id = c."entityId"
        WHERE c."organizationId" = ${viewer.organizationId}::uuid

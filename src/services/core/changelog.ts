@@ -68,12 +68,14 @@ function outboxEventsOf(changes: readonly ChangeRecord[]): OutboxEvent[] {
 
 /**
  * The changelog insert as a data-modifying CTE (`logged AS (INSERT …)`), so the outbox statement
- * writes the events too. Rows keep the order given (`seq` follows it).
+ * writes the events too. Rows keep the order given (`seq` follows it). `at` is when the statement
+ * ran (`clock_timestamp()`), not when its transaction began (the column's default).
  */
 function changelogInsert(viewer: Viewer, changes: readonly ChangeRecord[]): Prisma.Sql {
   return Prisma.sql`logged AS (
-    INSERT INTO "ChangelogEvent" (id, "organizationId", "userId", "entityType", "entityId", "nodeType", action, comment, changes)
-    SELECT gen_random_uuid(), ${viewer.organizationId}::uuid, ${viewer.userId}::uuid, t.entity_type, t.entity_id, t.node_type, t.action::"ChangeAction", t.comment, t.changes
+    INSERT INTO "ChangelogEvent" (id, "organizationId", "userId", "entityType", "entityId", "nodeType", action, comment, changes, at)
+    SELECT gen_random_uuid(), ${viewer.organizationId}::uuid, ${viewer.userId}::uuid, t.entity_type, t.entity_id, t.node_type, t.action::"ChangeAction", t.comment, t.changes,
+           clock_timestamp()
     FROM unnest(${changes.map((c) => c.entityType)}::text[], ${changes.map((c) => c.entityId)}::uuid[], ${changes.map(nodeTypeOf)}::text[],
                 ${changes.map((c) => c.action)}::text[], ${changes.map((c) => c.comment ?? null)}::text[],
                 ${changes.map((c) => JSON.stringify(c.changes ?? {}))}::jsonb[])

@@ -111,6 +111,7 @@ export function queryCostPlugin(options: QueryCostOptions): Plugin {
       }
       const key = options.limiter ? options.bucketKey(args.contextValue) : undefined;
       let throttleStatus: ThrottleStatus | undefined;
+      let charged = false;
       if (options.limiter && key) {
         const taken = await options.limiter.take(key, requested);
         if (!taken.allowed) {
@@ -123,13 +124,14 @@ export function queryCostPlugin(options: QueryCostOptions): Plugin {
           );
         }
         throttleStatus = taken.status;
+        charged = !taken.uncharged;
       }
       return {
         onExecuteDone({ result, setResult }) {
           if (!('data' in result) && !('errors' in result)) return; // a stream: not used by Allot
           const single = result as ExecutionResult;
           const actual = Math.min(requested, countResolvedObjects(single.data));
-          if (options.limiter && key) throttleStatus = options.limiter.refund(key, requested - actual);
+          if (options.limiter && key && charged) throttleStatus = options.limiter.refund(key, requested - actual);
           const cost: QueryCost = { requestedQueryCost: requested, actualQueryCost: actual, ...(throttleStatus ? { throttleStatus } : {}) };
           options.onCost?.(args.contextValue, cost);
           setResult(withCost(single, cost));

@@ -17,7 +17,8 @@ export interface ThrottleStatus {
 }
 
 export type TakeResult =
-  | { allowed: true; status: ThrottleStatus }
+  /** `uncharged`: let through without taking anything (a shared store that failed), so nothing to refund. */
+  | { allowed: true; status: ThrottleStatus; uncharged?: true }
   | { allowed: false; status: ThrottleStatus; retryAfterSeconds: number };
 
 /** What the cost plugin (./query-cost.ts) needs from a store of buckets. */

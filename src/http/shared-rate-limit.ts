@@ -38,6 +38,8 @@ interface Held {
   /** The shared bucket's points when this replica last asked. */
   sharedAvailable: number;
   lastUsedAt: number;
+  /** Takes of this key waiting for the database: a flush keeps the entry their lease will land in. */
+  waiting: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export class SharedCostRateLimiter implements RateLimiter {
   #heldFor(key: string): Held {
     let held = this.#held.get(key);
     if (!held) {
-      held = { points: 0, sharedAvailable: this.#bucketSize, lastUsedAt: Date.now() };
+      held = { points: 0, sharedAvailable: this.#bucketSize, lastUsedAt: Date.now(), waiting: 0 };
       this.#held.set(key, held);
     }
     return held;
@@ -103,12 +105,15 @@ export class SharedCostRateLimiter implements RateLimiter {
     held.points = 0;
     const need = cost - fromHeld;
     let row: { available: number; taken: number } | undefined;
+    held.waiting += 1;
     try {
       row = await this.#takeShared(key, need, this.#leaseSize);
     } catch (error) {
       held.points += fromHeld;
       this.#onError(error, 'the shared rate-limit store failed; the request was let through');
-      return { allowed: true, status: this.#status(held) };
+      return { allowed: true, status: this.#status(held), uncharged: true };
+    } finally {
+      held.waiting -= 1;
     }
     held.sharedAvailable = row.available;
     if (row.taken >= need) {
@@ -160,7 +165,7 @@ export class SharedCostRateLimiter implements RateLimiter {
     const keys: string[] = [];
     const points: number[] = [];
     for (const [key, held] of this.#held) {
-      const idle = everything || now - held.lastUsedAt >= this.#flushIntervalMs;
+      const idle = everything || (held.waiting === 0 && now - held.lastUsedAt >= this.#flushIntervalMs);
       const returned = idle ? held.points : Math.max(0, held.points - this.#leaseSize);
       if (idle) this.#held.delete(key);
       else held.points -= returned;

@@ -77,6 +77,23 @@ describe('SharedCostRateLimiter', () => {
     expect((await bucket('k5'))!.available).toBeCloseTo(480, 0);
   });
 
+  it('a request let through because the store failed is uncharged: nothing to refund, nothing credited', async () => {
+    const broken = await createTestApp();
+    try {
+      await broken.database.prisma.$executeRawUnsafe('DROP TABLE "RateLimitBucket"');
+      const errors: string[] = [];
+      const shared = new SharedCostRateLimiter(broken.database.prisma, CONFIG, { leaseSize: 100, flushIntervalMs: 60_000, onError: (_error, message) => errors.push(message) });
+      const taken = await shared.take('k6', 10);
+      expect(taken).toMatchObject({ allowed: true, uncharged: true });
+      expect(errors).toEqual(['the shared rate-limit store failed; the request was let through']);
+      // It holds nothing: a later take asks the store again rather than spending points never taken.
+      await expect(shared.take('k6', 1)).resolves.toMatchObject({ uncharged: true });
+      await shared.close();
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('returns an idle key\'s lease to the shared bucket', async () => {
     const shared = new SharedCostRateLimiter(app.database.prisma, CONFIG, { leaseSize: 100, flushIntervalMs: 50 });
     limiters.push(shared);

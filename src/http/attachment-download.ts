@@ -89,14 +89,22 @@ export async function serveAttachmentDownload(req: IncomingMessage, res: ServerR
   }
   let clientGone = false;
   res.once('close', () => (clientGone = !res.writableFinished));
+  let sent = 0;
   try {
     for await (const chunk of bytes) {
       if (clientGone) break;
+      sent += chunk.length;
       if (!res.write(chunk)) await drainedOrClosed(res);
     }
   } catch (error) {
     // Headers are out: all that is left is to cut the response short, so the client sees it incomplete.
     options.onError(error, 'attachment download failed while streaming');
+    return void res.destroy();
+  }
+  if (!clientGone && sent !== attachment.sizeBytes) {
+    // The bytes ran out early (the attachment deleted while it streamed): a short body with a
+    // proper end would look complete to a client that does not count, so cut the connection.
+    options.onError(new Error(`attachment ${attachment.id}: ${sent} of ${attachment.sizeBytes} bytes`), 'attachment bytes ended early');
     return void res.destroy();
   }
   res.end();

@@ -6,7 +6,7 @@
  * On PGlite by default; on PostgreSQL with TEST_DATABASE_URL.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, unlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,6 +179,21 @@ describe.each(['directory', 'database'] as const)('attachment downloads, %s stor
       ? (await import('node:fs')).readdirSync(path.join(attachments.directory, orgA.viewer.organizationId))
       : [];
     expect(files).toHaveLength(store === 'directory' ? rowsBefore - 1 : 0); // the metadata-only row has no file
+  });
+
+  it('stored bytes shorter than the record says cut the connection: never a short body that looks complete', async () => {
+    const short = await upload(LONG_TEXT, 'short.txt');
+    const row = await database.prisma.attachment.findFirstOrThrow({ where: { fileName: 'short.txt' } });
+    // What a delete while the bytes stream (or a damaged store) leaves the reader with.
+    if (store === 'directory') truncateSync(path.join(attachments.directory, row.storageKey!), 1000);
+    else {
+      const last = await database.prisma.attachmentChunk.findFirstOrThrow({ where: { attachmentId: row.id }, orderBy: { seq: 'desc' } });
+      await database.prisma.attachmentChunk.delete({ where: { attachmentId_seq: { attachmentId: row.id, seq: last.seq } } });
+    }
+    const response = await download(short.downloadUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(String(LONG_TEXT.length));
+    await expect(response.arrayBuffer()).rejects.toThrow();
   });
 
   it('deleting the attachment deletes its bytes; stored bytes lost from the directory answer 404, not 500', async () => {

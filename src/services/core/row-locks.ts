@@ -13,7 +13,12 @@
  *   Callers have often already inserted a row referencing the account (an entry, a transfer), whose
  *   foreign-key check holds FOR KEY SHARE on it; FOR UPDATE would conflict with another
  *   transaction's KEY SHARE and two such writers would deadlock. NO KEY UPDATE still serialises
- *   every balance change and every close.
+ *   every balance change.
+ *   Closing is the exception: `lockAccountToClose` takes FOR UPDATE, which waits for every
+ *   transaction holding KEY SHARE, and `shareOpenAccount` takes KEY SHARE before a row naming the
+ *   account is written unposted. So a close and a new unposted record or transfer serialise: the
+ *   close counts the committed record (ACCOUNT_IN_USE), or the writer sees the account closed.
+ *   A close holds one row only, so it never waits in a circle.
  * - Entry, Transfer, Transaction, Budget: FOR UPDATE. Their deletes must exclude new rows that
  *   reference them (an attachment holds its owner with FOR KEY SHARE, which FOR UPDATE waits for),
  *   and a budget's spend check must see every charge before it. Callers that will insert a row
@@ -112,6 +117,26 @@ export async function lockAccountReadingCategory(
   if (!row) throw new NotFoundError('Account', 'accountId');
   const { categoryKind, categoryTitle, ...account } = row;
   return { account, category: categoryKind && categoryTitle !== null ? { kind: categoryKind, title: categoryTitle } : null };
+}
+
+/** The account about to be closed: FOR UPDATE, see the module comment. */
+export async function lockAccountToClose(tx: Tx, viewer: Viewer, accountId: string, field = 'id'): Promise<Account> {
+  const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
+    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
+  if (!account) throw new NotFoundError('Account', field);
+  return account;
+}
+
+/**
+ * The account a row about to be written names (an unposted record or transfer), held FOR KEY
+ * SHARE so a concurrent close waits for this transaction, and read after any close that committed
+ * first. Does not wait for postings or other writers.
+ */
+export async function shareAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
+  const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
+    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR KEY SHARE`);
+  if (!account) throw new NotFoundError('Account', field);
+  return account;
 }
 
 /** Accounts in id order, so two operations on the same accounts (opposite transfers) cannot deadlock. */

@@ -17,7 +17,7 @@ import { optionalText, requireTitle } from '../../domain/text.js';
 import type { Account } from '../../generated/prisma/client.js';
 import { diffFields, recordChange } from '../core/changelog.js';
 import { service } from '../core/service.js';
-import { lockAccount } from '../core/row-locks.js';
+import { lockAccount, lockAccountToClose } from '../core/row-locks.js';
 
 export interface CreateAccountInput {
   name: string;
@@ -88,7 +88,8 @@ export const updateAccount = service(
 export const closeAccount = service(
   [NotFoundError, AccountClosedError, AccountNotEmptyError, AccountInUseError],
   async ({ tx, viewer }, input: { id: string }): Promise<Account> => {
-    const account = await lockAccount(tx, viewer, input.id, 'id');
+    // FOR UPDATE: waits for writers about to leave an unposted record or transfer on it (core/row-locks.ts).
+    const account = await lockAccountToClose(tx, viewer, input.id);
     requireOpen(account, 'id');
     if (account.balanceMinor !== 0n) {
       throw new AccountNotEmptyError(

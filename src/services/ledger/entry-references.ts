@@ -12,14 +12,14 @@ import {
 import type { Account, Budget, Category, Counterparty, EntryKind } from '../../generated/prisma/client.js';
 import { requireOpen } from './accounts.js';
 import { findCategory } from './categories.js';
-import type { CategoryKindAndTitle } from '../core/row-locks.js';
+import { shareAccount, type CategoryKindAndTitle } from '../core/row-locks.js';
 import type { Tx } from '../core/unit-of-work.js';
 import type { Viewer } from '../core/viewer.js';
 
 /** @throws NotFoundError, AccountClosedError */
 export async function findOpenAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
-  const account = await tx.account.findFirst({ where: { id: accountId, organizationId: viewer.organizationId } });
-  if (!account) throw new NotFoundError('Account', field);
+  // Held against a concurrent close until this transaction ends (core/row-locks.ts).
+  const account = await shareAccount(tx, viewer, accountId, field);
   requireOpen(account, field);
   return account;
 }

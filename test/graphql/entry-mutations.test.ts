@@ -44,8 +44,8 @@ async function closedAfterSpending(s: LedgerScenario) {
 
 /**
  * An account closed while an unposted record or transfer names it. closeAccount refuses that
- * (ACCOUNT_IN_USE); a close racing a create, or data from before the rule, can still leave one,
- * and posting it must then be refused.
+ * (ACCOUNT_IN_USE, also under races); data from before the rule can still hold one, and posting
+ * it must then be refused.
  */
 async function closedUnderUnposted(accountId: string) {
   await db().account.update({ where: { id: accountId }, data: { closedAt: new Date() } });

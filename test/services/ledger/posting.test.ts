@@ -80,8 +80,8 @@ describe('postEntry / unpostEntry', () => {
 
   it('refuses posting on a closed account with ACCOUNT_CLOSED', async () => {
     const income = await newIncome('10');
-    // closeAccount refuses while the income is unposted (ACCOUNT_IN_USE); a close racing a create,
-    // or data from before that rule, can still leave such a record on a closed account.
+    // closeAccount refuses while the income is unposted (ACCOUNT_IN_USE); data from before that
+    // rule can still hold such a record on a closed account.
     await expectRefusedUnchanged(() => runService(db, viewer, closeAccount, { id: s.bank.id }), 'ACCOUNT_IN_USE');
     await db.account.update({ where: { id: s.bank.id }, data: { closedAt: new Date() } });
     await expectRefusedUnchanged(() => runService(db, viewer, postEntry, { id: income.id, kind: 'INCOME' }), 'ACCOUNT_CLOSED');

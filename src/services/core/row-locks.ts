@@ -35,7 +35,7 @@
  * locks is the row it works on, and a second read would cost a round trip per lock.
  */
 import { NotFoundError } from '../../domain/errors.js';
-import type { Account, Budget, BudgetGroup, Entry, EntryKind, Transaction, Transfer } from '../../generated/prisma/client.js';
+import { Prisma, type Account, type Budget, type BudgetGroup, type Entry, type EntryKind, type Transaction, type Transfer } from '../../generated/prisma/client.js';
 // A lock statement cancelled by statement_timeout was waiting its turn: contention, retried.
 import { waitingForLock } from './contention.js';
 import type { Tx } from './unit-of-work.js';
@@ -84,9 +84,20 @@ export async function lockTransaction(tx: Tx, viewer: Viewer, transactionId: str
 }
 
 /** One account. Several accounts: `lockAccounts`, which takes them in id order. */
-export async function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
+export function lockAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
+  return accountLockedFor(tx, viewer, accountId, field, ACCOUNT_LOCK.NO_KEY_UPDATE);
+}
+
+/** The strengths an account is locked with (module comment), as SQL the statement takes verbatim. */
+const ACCOUNT_LOCK = {
+  NO_KEY_UPDATE: Prisma.raw('FOR NO KEY UPDATE'),
+  UPDATE: Prisma.raw('FOR UPDATE'),
+  KEY_SHARE: Prisma.raw('FOR KEY SHARE'),
+} as const;
+
+async function accountLockedFor(tx: Tx, viewer: Viewer, accountId: string, field: string, strength: Prisma.Sql): Promise<Account> {
   const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
-    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR NO KEY UPDATE`);
+    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid ${strength}`);
   if (!account) throw new NotFoundError('Account', field);
   return account;
 }
@@ -120,11 +131,8 @@ export async function lockAccountReadingCategory(
 }
 
 /** The account about to be closed: FOR UPDATE, see the module comment. */
-export async function lockAccountToClose(tx: Tx, viewer: Viewer, accountId: string, field = 'id'): Promise<Account> {
-  const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
-    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR UPDATE`);
-  if (!account) throw new NotFoundError('Account', field);
-  return account;
+export function lockAccountToClose(tx: Tx, viewer: Viewer, accountId: string, field = 'id'): Promise<Account> {
+  return accountLockedFor(tx, viewer, accountId, field, ACCOUNT_LOCK.UPDATE);
 }
 
 /**
@@ -132,11 +140,8 @@ export async function lockAccountToClose(tx: Tx, viewer: Viewer, accountId: stri
  * SHARE so a concurrent close waits for this transaction, and read after any close that committed
  * first. Does not wait for postings or other writers.
  */
-export async function shareAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
-  const [account] = await waitingForLock(tx, () => tx.$queryRaw<Account[]>`
-    SELECT * FROM "Account" WHERE id = ${accountId}::uuid AND "organizationId" = ${viewer.organizationId}::uuid FOR KEY SHARE`);
-  if (!account) throw new NotFoundError('Account', field);
-  return account;
+export function shareAccount(tx: Tx, viewer: Viewer, accountId: string, field = 'accountId'): Promise<Account> {
+  return accountLockedFor(tx, viewer, accountId, field, ACCOUNT_LOCK.KEY_SHARE);
 }
 
 /** Accounts in id order, so two operations on the same accounts (opposite transfers) cannot deadlock. */

@@ -26,7 +26,17 @@ import { requireCurrency } from '../../domain/money.js';
 import { service, type Service } from '../core/service.js';
 import { withSavepoint, type UnitOfWork } from '../core/unit-of-work.js';
 import { delegateOf } from './allocation-kinds.js';
-import { applyContractorUpdate, applyEmployeeUpdate, applyInvoiceUpdate, applyProjectUpdate, createContractor, createEmployee, createInvoice, createProject } from './allocation-targets.js';
+import {
+  applyContractorUpdate,
+  applyEmployeeUpdate,
+  applyInvoiceUpdate,
+  applyProjectUpdate,
+  createContractor,
+  createEmployee,
+  createInvoice,
+  createProject,
+  type UpdateInvoiceInput,
+} from './allocation-targets.js';
 import { applyBudgetGroupUpdate, applyBudgetUpdate, createBudget, createBudgetGroup } from './budgets.js';
 import { isTakenExternalId } from './external-ids.js';
 import { requireExternalId } from './external-transactions.js';
@@ -82,17 +92,18 @@ async function upsertRow<Row extends SyncRow>(
   externalId: string,
   row: Row,
 ): Promise<{ status: UpsertStatus; id: string }> {
+  const updateExisting = async (id: string) => ({ status: (await synced.update(uow, id, row)) ? ('UPDATED' as const) : ('UNCHANGED' as const), id });
   const existing = await findByExternalId(uow, synced.model, externalId);
-  if (existing) return { status: (await synced.update(uow, existing, row)) ? 'UPDATED' : 'UNCHANGED', id: existing };
+  if (existing) return updateExisting(existing);
   const created = await withSavepoint(uow, 'upsert_create', isTakenExternalId, (scope) => synced.create(scope, row, externalId));
   if ('ok' in created) return { status: 'CREATED', id: created.ok.id };
   // A concurrent batch created it after our look-up and has committed: update its row instead.
   const winner = await findByExternalId(uow, synced.model, externalId);
   if (!winner) throw created.error;
-  return { status: (await synced.update(uow, winner, row)) ? 'UPDATED' : 'UNCHANGED', id: winner };
+  return updateExisting(winner);
 }
 
-function upsertService<Row extends SyncRow>(synced: SyncedModel<Row>): Service<{ rows: readonly Row[] }, UpsertRowOutcome[]> {
+function upsert<Row extends SyncRow>(synced: SyncedModel<Row>): Service<{ rows: readonly Row[] }, UpsertRowOutcome[]> {
   return service([InvalidInputError], async (uow, input) => {
     if (input.rows.length === 0) throw new InvalidInputError('The batch has no rows', synced.batchField);
     if (input.rows.length > MAX_UPSERT_ROWS) {
@@ -129,8 +140,6 @@ function upsertService<Row extends SyncRow>(synced: SyncedModel<Row>): Service<{
     return outcomes;
   });
 }
-
-const upsert = upsertService;
 
 // ───────────────────────────── the models ─────────────────────────────
 
@@ -229,14 +238,8 @@ export const upsertEmployees = namedTargetSync('Employee', 'employees', 'email',
 export const upsertContractors = namedTargetSync('Contractor', 'contractors', 'email', createContractor, applyContractorUpdate);
 export const upsertProjects = namedTargetSync('Project', 'projects', 'code', createProject, applyProjectUpdate);
 
-export interface InvoiceSyncRow extends SyncRow {
-  number?: string | null;
-  supplierName?: string | null;
-  amount?: string | null;
-  currency?: string | null;
-  issuedOn?: Date | null;
-  dueOn?: Date | null;
-}
+/** An invoice row: updateInvoice's fields, named by external id. */
+export interface InvoiceSyncRow extends SyncRow, Omit<UpdateInvoiceInput, 'id' | 'externalId'> {}
 
 export const upsertInvoices = upsert<InvoiceSyncRow>({
   model: 'Invoice',

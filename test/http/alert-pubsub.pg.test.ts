@@ -37,14 +37,17 @@ describe.skipIf(!usingPostgres)('budget alerts through LISTEN/NOTIFY', () => {
     await scratch?.drop();
   });
 
-  it("reaches the other replica's subscribers of the alert's organization, re-read from the database; never another organization's", async () => {
+  /** An organization with a budget and one alert, and a second organization that must not hear of it. */
+  async function alertWithBystander(name: string, bystander: string, alert: { thresholdPercent: number; spentMinor: bigint; limitMinor: bigint }) {
     const db = replicas[0]!.prisma;
-    const acme = await createOrganization(db, { name: 'Acme' });
-    const other = await createOrganization(db, { name: 'Other' });
+    const acme = await createOrganization(db, { name });
+    const other = await createOrganization(db, { name: bystander });
     const budget = await budgetFixture(db, { organizationId: acme.organization.id, userId: acme.key.userId });
-    const alert = await db.budgetAlert.create({
-      data: { organizationId: acme.organization.id, budgetId: budget.id, thresholdPercent: 80, spentMinor: 80_000n, limitMinor: 100_000n },
-    });
+    return { acme, other, alert: await db.budgetAlert.create({ data: { organizationId: acme.organization.id, budgetId: budget.id, ...alert } }) };
+  }
+
+  it("reaches the other replica's subscribers of the alert's organization, re-read from the database; never another organization's", async () => {
+    const { acme, other, alert } = await alertWithBystander('Acme', 'Other', { thresholdPercent: 80, spentMinor: 80_000n, limitMinor: 100_000n });
     const onSecond = firstOf(pubSubs[1]!.subscribe(acme.organization.id), 5_000);
     const otherTenant = firstOf(pubSubs[1]!.subscribe(other.organization.id), 1_500);
     const onFirst = firstOf(pubSubs[0]!.subscribe(acme.organization.id), 5_000);
@@ -57,12 +60,7 @@ describe.skipIf(!usingPostgres)('budget alerts through LISTEN/NOTIFY', () => {
 
   it('ignores notifications that are not alert notices and alerts of another organization than announced', async () => {
     const db = replicas[0]!.prisma;
-    const acme = await createOrganization(db, { name: 'Acme 2' });
-    const intruder = await createOrganization(db, { name: 'Intruder' });
-    const budget = await budgetFixture(db, { organizationId: acme.organization.id, userId: acme.key.userId });
-    const alert = await db.budgetAlert.create({
-      data: { organizationId: acme.organization.id, budgetId: budget.id, thresholdPercent: 100, spentMinor: 1n, limitMinor: 1n },
-    });
+    const { other: intruder, alert } = await alertWithBystander('Acme 2', 'Intruder', { thresholdPercent: 100, spentMinor: 1n, limitMinor: 1n });
     const received = firstOf(pubSubs[1]!.subscribe(intruder.organization.id), 1_500);
     await db.$executeRaw`SELECT pg_notify('allot_budget_alert', 'not json')`;
     // JSON that is not an object: before, `null` threw inside the driver's event (an uncaught exception).

@@ -18,6 +18,7 @@ import { createOrganization } from '../../src/services/core/organizations.js';
 import type { Viewer } from '../../src/services/core/viewer.js';
 import { budgetFixture, transactionFixture } from '../support/budget-fixtures.js';
 import { usingPostgres } from '../support/database.js';
+import { readSseEvents } from '../support/sse.js';
 import { createScratchDatabase, startServer, type ServerProcess } from '../support/server-process.js';
 
 const PORTS = ['4171', '4172'];
@@ -47,44 +48,7 @@ async function subscribe(replica: ServerProcess, tenant: Tenant) {
     signal: controller.signal,
   });
   expect(response.status).toBe(200);
-  const events: any[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let opened!: () => void;
-  const firstChunk = new Promise<void>((resolve) => (opened = resolve));
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        opened();
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('');
-          if (block.includes('event: next') && data) events.push(JSON.parse(data));
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await firstChunk;
-  return {
-    events,
-    async waitFor(count: number, timeoutMs: number) {
-      const deadline = Date.now() + timeoutMs;
-      while (events.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      return events;
-    },
-    async close() {
-      controller.abort();
-      await pump;
-    },
-  };
+  return readSseEvents(response, controller);
 }
 
 describe.skipIf(!usingPostgres)('two replicas on one PostgreSQL database share alerts, rate budgets and attachments', () => {

@@ -5,24 +5,16 @@
 import { expect } from 'vitest';
 import type { TestApp, TestTenant } from './app.js';
 
-/** Opens a subscription (by default `budgetAlerts`) over SSE as `tenant`. */
-export async function subscribeOverSse(
-  app: TestApp,
-  tenant: TestTenant,
-  query = 'subscription { budgetAlerts { thresholdPercent spent limit budget { id name } } }',
-) {
-  const controller = new AbortController();
-  const response = await app.yoga.fetch('http://allot.test/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tenant.apiKey}` },
-    body: JSON.stringify({ query }),
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toContain('text/event-stream');
+/**
+ * Collects the `next` events of an SSE response as they arrive. Resolves once the first chunk came
+ * (yoga writes a keep-alive comment as soon as the subscription runs). `close` cancels the reader
+ * and aborts `controller`, which ends the subscription on the server.
+ */
+export async function readSseEvents(response: Response, controller: AbortController) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  const events: unknown[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test knows its events' shape
+  const events: any[] = [];
   let buffer = '';
   let waiting: (() => void) | undefined;
   let opened!: () => void;
@@ -47,9 +39,7 @@ export async function subscribeOverSse(
       // aborted
     }
   })();
-  // yoga writes a keep-alive comment once the subscription runs; then let it reach the bus.
   await firstChunk;
-  await new Promise((resolve) => setTimeout(resolve, 100));
   return {
     events,
     async waitFor(count: number, timeoutMs = 5000) {
@@ -64,10 +54,30 @@ export async function subscribeOverSse(
     },
     async close() {
       // Cancelling the reader ends the stream, which makes yoga end the subscription.
-      await reader.cancel();
+      await reader.cancel().catch(() => {});
       controller.abort();
       await pump;
     },
   };
 }
 
+/** Opens a subscription (by default `budgetAlerts`) over SSE as `tenant`. */
+export async function subscribeOverSse(
+  app: TestApp,
+  tenant: TestTenant,
+  query = 'subscription { budgetAlerts { thresholdPercent spent limit budget { id name } } }',
+) {
+  const controller = new AbortController();
+  const response = await app.yoga.fetch('http://allot.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tenant.apiKey}` },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const stream = await readSseEvents(response, controller);
+  // Let the running subscription reach the bus before the caller publishes.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return stream;
+}

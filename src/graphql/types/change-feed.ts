@@ -33,7 +33,7 @@ const ChangeType = builder.objectRef<Change>('Change').implement({
 const ChangePageType = builder.objectRef<ChangePage>('ChangePage').implement({
   description: 'A page of the change feed. Store `cursor` and pass it as `after` next time: every later change comes after it.',
   fields: (t) => ({
-    nodes: t.field({ type: [ChangeType], description: 'The changes, oldest first, one per object and transaction (what one transaction did to an object is one change); empty when nothing new is ready.', resolve: (page) => page.changes }),
+    nodes: t.field({ type: [ChangeType], description: 'The changes, oldest first, one per object and transaction within the page (what one transaction did to an object is one change; docs/sync.md says how a transaction straddling pages shows); empty when nothing new is ready.', resolve: (page) => page.changes }),
     cursor: t.exposeString('cursor', { description: 'Opaque: where the next read resumes (after the last change of this page, or where `after` was when the page is empty).' }),
     hasMore: t.exposeBoolean('hasMore', { description: 'More changes are ready now: read again with `cursor` at once. False: poll later.' }),
   }),
